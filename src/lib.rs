@@ -1,0 +1,177 @@
+//! signboard: the approval of bilingual (traditional Mongolian and Chinese) shop signs.
+//!
+//! Domain first — `applications` (the workflow), `rules` (RULES.md), `render` (fonts,
+//! shaping, pictures), `auth`, `storage`, `stats` — then the plumbing: `http`, `db`,
+//! `config`. Data flows one way: request → workflow → rules → render, the database beneath.
+
+pub mod applications;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod engine;
+pub mod error;
+pub mod http;
+pub mod render;
+pub mod rules;
+pub mod spec;
+pub mod stats;
+pub mod storage;
+
+use actix_web::dev::Server;
+use actix_web::{web, App, HttpServer};
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::Arc;
+use tracing_actix_web::TracingLogger;
+
+use crate::applications::WorkflowSettings;
+use crate::auth::password::Hasher;
+use crate::auth::token::Keys;
+use crate::config::Config;
+use crate::db::Db;
+use crate::engine::Engine;
+use crate::http::{AppState, Clock, SystemClock};
+use crate::storage::FileStore;
+
+/// A start-up failure, with a message that says what to fix.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct StartError(pub String);
+
+/// The parts of the service that outlive one request, ready to serve.
+pub struct Services {
+    pub state: web::Data<AppState>,
+    pub config: Config,
+}
+
+/// Opens the database (migrating it), loads fonts and the rules profile, prepares the data
+/// dir and the token secret, and creates `admin` on an empty database.
+pub fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<Services, StartError> {
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+        StartError(format!(
+            "cannot create data dir {}: {e}",
+            config.data_dir.display()
+        ))
+    })?;
+    let started = std::time::Instant::now();
+    let fonts = render::Fonts::load(&config.fonts_dir).map_err(|e| {
+        StartError(format!(
+            "fonts in {} cannot be used: {e}",
+            config.fonts_dir.display()
+        ))
+    })?;
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        version = fonts.version_tag(),
+        "fonts loaded"
+    );
+    rules::self_test().map_err(|e| StartError(format!("rules data is broken: {e}")))?;
+    let profile = match &config.rules_profile {
+        Some(path) => rules::Profile::from_path(path)
+            .map_err(|e| StartError(format!("rules profile {}: {e}", path.display())))?,
+        None => rules::Profile::nmg().clone(),
+    };
+    let db = Db::connect(&config.database, config.db_pool).map_err(StartError)?;
+    let applied = db.migrate().map_err(StartError)?;
+    if !applied.is_empty() {
+        tracing::info!(?applied, backend = db.backend(), "migrations applied");
+    }
+    let hasher = Hasher::new(config.argon2_memory_kib);
+    {
+        let mut conn = db.get().map_err(|e| StartError(e.to_string()))?;
+        if let Some(password) =
+            auth::ensure_admin(&mut conn, &hasher, config.admin_password.as_deref())
+                .map_err(|e| StartError(e.to_string()))?
+        {
+            // Printed once, on the first start, so the operator can log in.
+            tracing::warn!("created user `admin` with password: {password}");
+        }
+    }
+    let secret = jwt_secret(&config)?;
+    let store = FileStore::open(&config.data_dir)
+        .map_err(|e| StartError(format!("cannot prepare file store: {e}")))?;
+    let (login_by_user, login_by_addr) = AppState::login_limiters();
+    let state = web::Data::new(AppState {
+        db,
+        engine: Arc::new(Engine::new(profile, Arc::new(fonts))),
+        keys: Keys::new(&secret),
+        hasher,
+        login_by_user,
+        login_by_addr,
+        workflow: WorkflowSettings {
+            timezone: config.timezone,
+            approval_prefix: config.approval_prefix.clone(),
+        },
+        store,
+        clock,
+    });
+    Ok(Services { state, config })
+}
+
+/// The token secret: configured, or generated once and kept in the data dir (mode 0600).
+fn jwt_secret(config: &Config) -> Result<Vec<u8>, StartError> {
+    if let Some(s) = &config.jwt_secret {
+        return Ok(s.as_bytes().to_vec());
+    }
+    let path = config.data_dir.join("jwt_secret");
+    match std::fs::read(&path) {
+        Ok(bytes) if bytes.len() >= 32 => return Ok(bytes),
+        Ok(_) => {
+            return Err(StartError(format!(
+                "{} is too short; delete it to generate a new secret",
+                path.display()
+            )))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(StartError(format!("cannot read {}: {e}", path.display()))),
+    }
+    let secret = auth::random_password().repeat(3).into_bytes();
+    write_private(&path, &secret)
+        .map_err(|e| StartError(format!("cannot write {}: {e}", path.display())))?;
+    Ok(secret)
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(bytes)
+}
+
+/// The HTTP server on `listener` (bind `127.0.0.1:0` in tests).
+pub fn serve(services: Services, listener: TcpListener) -> Result<Server, StartError> {
+    let Services { state, config } = services;
+    let static_dir = config.static_dir.clone();
+    let fonts_dir = config.fonts_dir.clone();
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .wrap(http::security_headers())
+            .wrap(TracingLogger::default())
+            .app_data(state.clone())
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(http::JSON_LIMIT)
+                    .error_handler(http::json_error),
+            )
+            .app_data(web::QueryConfig::default().error_handler(http::query_error))
+            .app_data(web::PathConfig::default().error_handler(http::path_error))
+            .configure(http::routes)
+            .configure(|cfg| http::static_files(cfg, static_dir.clone(), fonts_dir.clone()))
+    })
+    .listen(listener)
+    .map_err(|e| StartError(format!("cannot listen: {e}")))?;
+    if config.workers > 0 {
+        server = server.workers(config.workers);
+    }
+    Ok(server.run())
+}
+
+/// Everything from configuration to a running server, with the system clock.
+pub fn build(config: Config, listener: TcpListener) -> Result<Server, StartError> {
+    serve(prepare(config, Arc::new(SystemClock))?, listener)
+}

@@ -1,1 +1,115 @@
-fn main() {}
+//! The `signboard` command: `serve` (the default), `migrate`, `user add`.
+
+use clap::{Parser, Subcommand};
+use std::io::BufRead;
+use std::net::TcpListener;
+use std::process::ExitCode;
+
+use signboard::auth::{self, password::Hasher, NewUser, Role};
+use signboard::config::Settings;
+use signboard::db::Db;
+
+#[derive(Parser)]
+#[command(name = "signboard", version, about = "蒙汉双语牌匾审批服务")]
+struct Cli {
+    #[command(flatten)]
+    settings: Settings,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web service (the default).
+    Serve,
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        #[arg(long, default_value = "")]
+        display_name: String,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| "role must be merchant, translator, reviewer or admin".into())
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,actix_server=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("signboard: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let config = cli.settings.into_config()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let listener = TcpListener::bind(&config.bind)
+                .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
+            tracing::info!("signboard listening on http://{}/", config.bind);
+            let server = signboard::build(config, listener).map_err(|e| e.to_string())?;
+            actix_web::rt::System::new()
+                .block_on(server)
+                .map_err(|e| e.to_string())
+        }
+        Command::Migrate => {
+            let db = Db::connect(&config.database, 1)?;
+            let applied = db.migrate()?;
+            println!("applied {} migration(s) on {}", applied.len(), db.backend());
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    username,
+                    role,
+                    display_name,
+                },
+        } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut password)
+                .map_err(|e| format!("cannot read the password from stdin: {e}"))?;
+            let new = NewUser {
+                username,
+                password: password.trim_end_matches(['\r', '\n']).to_owned(),
+                display_name,
+                phone: None,
+            };
+            new.validate().map_err(|e| e.message)?;
+            let db = Db::connect(&config.database, 1)?;
+            db.migrate()?;
+            let hash = Hasher::new(config.argon2_memory_kib).hash(&new.password)?;
+            let mut conn = db.get().map_err(|e| e.to_string())?;
+            let user = auth::create_user(&mut conn, &new, role, hash).map_err(|e| e.message)?;
+            println!("created {} ({})", user.username, user.role.as_str());
+            Ok(())
+        }
+    }
+}

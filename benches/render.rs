@@ -1,0 +1,46 @@
+//! Preview renderer benchmarks: a typical sign (10 Mongolian words, 8 hanzi) at 1200×400 px
+//! (shape + rasterize + PNG encode), font loading, and composing a layout.
+//! Run: `cargo bench --bench render` (set SIGNBOARD_ROOT to read the fonts from elsewhere).
+
+use std::hint::black_box;
+use std::path::PathBuf;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use signboard::render::{compose, render_png, Fonts};
+use signboard::spec::SignSpec;
+
+fn fonts_dir() -> PathBuf {
+    std::env::var_os("SIGNBOARD_ROOT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+        .join("fonts")
+}
+
+fn typical_sign() -> SignSpec {
+    let json = r##"{"sign": {"kind": "shop_plaque", "width_mm": 6000, "height_mm": 2000,
+        "arrangement": "horizontal", "material": "acrylic", "illuminated": true,
+        "background": "#8B1A1A"},
+      "texts": {"mn": "ᠨᠠᠢᠮᠠᠨ ᠬᠣᠰᠢᠭᠤ ᠤ ᠦᠨᠳᠦᠰᠦᠲᠡᠨ ᠦ ᠬᠣᠳᠠᠯᠳᠤᠭᠠ ᠶᠢᠨ ᠲᠥᠪ ᠬᠣᠲᠠ ᠳᠡᠯᠭᠡᠭᠦᠷ",
+                "zh": "奈曼旗民族商贸城"}}"##;
+    serde_json::from_str(json).unwrap_or_else(|e| panic!("bench spec: {e}"))
+}
+
+fn bench(c: &mut Criterion) {
+    let dir = fonts_dir();
+    let fonts = Fonts::load(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let spec = typical_sign();
+    let layout = compose(&spec, &fonts);
+
+    c.bench_function("render_png 1200x400 (shape + rasterize + encode)", |b| {
+        b.iter(|| render_png(black_box(&spec), black_box(&layout), &fonts, 1200))
+    });
+    c.bench_function("compose typical sign", |b| {
+        b.iter(|| compose(black_box(&spec), &fonts))
+    });
+    c.bench_function("Fonts::load (read + sha256 + parse)", |b| {
+        b.iter(|| Fonts::load(black_box(&dir)))
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

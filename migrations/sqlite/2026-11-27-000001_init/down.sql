@@ -1,0 +1,6 @@
+DROP TABLE approval_counters;
+DROP TABLE events;
+DROP TABLE attachments;
+DROP TABLE revisions;
+DROP TABLE applications;
+DROP TABLE users;

@@ -1,0 +1,174 @@
+//! Applications for a sign: the merchant's form, immutable revisions, attachments, the review
+//! workflow and approval numbers.
+
+pub mod license;
+pub mod repo;
+pub mod workflow;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::{AppError, AppResult};
+use crate::spec::{Finding, Layout, Sign, SignSpec, Texts, Verdict};
+pub use workflow::{Action, Status};
+
+/// The JSON part `application` of a submission or resubmission.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+pub struct ApplicationForm {
+    pub shop_name: String,
+    /// 统一社会信用代码, 18 characters with its check character (GB 32100-2015).
+    pub license_no: String,
+    pub address: String,
+    pub township: String,
+    pub phone: String,
+    pub sign: Sign,
+    pub texts: Texts,
+    #[serde(default)]
+    pub translation_requested: bool,
+    #[serde(default)]
+    pub layout: Option<Layout>,
+}
+
+impl ApplicationForm {
+    pub fn spec(&self) -> SignSpec {
+        SignSpec {
+            sign: self.sign.clone(),
+            texts: self.texts.clone(),
+            translation_requested: self.translation_requested,
+            layout: self.layout.clone(),
+        }
+    }
+
+    /// Every problem with the shop fields and the spec's structure, all at once (422).
+    pub fn validate(&self) -> AppResult<()> {
+        let mut problems: Vec<(String, String)> = Vec::new();
+        let mut need = |field: &str, value: &str, max: usize, label: &str| {
+            let n = value.trim().chars().count();
+            if n == 0 {
+                problems.push((field.into(), format!("请填写{label}")));
+            } else if n > max {
+                problems.push((field.into(), format!("{label}不能超过 {max} 个字")));
+            }
+        };
+        need("shop_name", &self.shop_name, 100, "店铺名称");
+        need("address", &self.address, 200, "地址");
+        need("township", &self.township, 50, "所在苏木乡镇");
+        need("phone", &self.phone, 20, "联系电话");
+        if !self.phone.trim().is_empty() && !crate::auth::is_phone(&self.phone) {
+            problems.push(("phone".into(), "联系电话格式不正确".into()));
+        }
+        if let Some(p) = license::problem(self.license_no.trim()) {
+            problems.push(("license_no".into(), p.into()));
+        }
+        if let Err(invalid) = crate::rules::validate(&self.spec()) {
+            problems.extend(invalid.into_iter().map(|f| (f.field, f.message)));
+        }
+        invalid_fields(problems)
+    }
+}
+
+/// A 422 listing every invalid field, or Ok when there is none.
+pub fn invalid_fields(problems: Vec<(String, String)>) -> AppResult<()> {
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let message = format!(
+        "申请内容有 {} 处需要修改：{}",
+        problems.len(),
+        problems
+            .iter()
+            .map(|(_, m)| m.as_str())
+            .collect::<Vec<_>>()
+            .join("；")
+    );
+    let details: Vec<_> = problems
+        .into_iter()
+        .map(|(field, message)| serde_json::json!({"field": field, "message": message}))
+        .collect();
+    Err(AppError::unprocessable("invalid_application", message).with_details(details))
+}
+
+/// The outcome of checking one revision: the layout that was checked (given or composed)
+/// and the findings.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Evaluation {
+    pub layout: Option<Layout>,
+    pub verdict: Verdict,
+    pub findings: Vec<Finding>,
+    pub profile: crate::rules::ProfileRef,
+}
+
+/// What a submission answers (and an idempotent repeat answers again).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SubmitResult {
+    pub id: String,
+    pub status: Status,
+    pub version: i32,
+    pub revision: i32,
+    pub verdict: Verdict,
+    pub findings: Vec<Finding>,
+}
+
+/// One requested change: what to fix, optionally naming the rule.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+pub struct ChangeItem {
+    pub message: String,
+    #[serde(default)]
+    pub rule: Option<String>,
+}
+
+/// The body of `POST /applications/{id}/transitions` (for `resubmit`, the `transition` part).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct TransitionRequest {
+    pub action: Action,
+    pub expected_version: i32,
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// `supply_translation`: the Mongolian text.
+    #[serde(default)]
+    pub mn: Option<String>,
+    /// `request_changes`: every item at once.
+    #[serde(default)]
+    pub items: Option<Vec<ChangeItem>>,
+}
+
+/// Settings the workflow needs, passed in so tests can fix them.
+#[derive(Debug, Clone)]
+pub struct WorkflowSettings {
+    pub timezone: chrono_tz::Tz,
+    pub approval_prefix: String,
+}
+
+impl WorkflowSettings {
+    /// `奈民委牌审〔2025〕0007号`.
+    pub fn approval_no(&self, year: i32, seq: i32) -> String {
+        format!("{}〔{year}〕{seq:04}号", self.approval_prefix)
+    }
+
+    /// Year and month of an instant in the configured zone.
+    pub fn local_year_month(&self, at: DateTime<Utc>) -> (i32, u32) {
+        use chrono::Datelike;
+        let local = at.with_timezone(&self.timezone);
+        (local.year(), local.month())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_late_new_years_eve_in_beijing_counts_for_the_old_year() {
+        let s = WorkflowSettings {
+            timezone: chrono_tz::Asia::Shanghai,
+            approval_prefix: "奈民委牌审".into(),
+        };
+        let at = Utc.with_ymd_and_hms(2024, 12, 31, 15, 30, 0).unwrap();
+        assert_eq!(s.local_year_month(at), (2024, 12));
+        let at = Utc.with_ymd_and_hms(2024, 12, 31, 16, 30, 0).unwrap();
+        assert_eq!(s.local_year_month(at), (2025, 1));
+        assert_eq!(s.approval_no(2025, 7), "奈民委牌审〔2025〕0007号");
+    }
+}

@@ -1,0 +1,107 @@
+//! The one schema of both backends, in portable types: uuid as `Text`, times as naive-UTC
+//! `Timestamp`, JSON as `Text`. Keep in step with `migrations/sqlite` and `migrations/postgres`
+//! (a test migrates both and runs the whole suite on each).
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        username -> Text,
+        password_hash -> Text,
+        display_name -> Text,
+        phone -> Nullable<Text>,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    applications (id) {
+        id -> Text,
+        merchant_id -> Text,
+        shop_name -> Text,
+        license_no -> Text,
+        address -> Text,
+        township -> Text,
+        phone -> Text,
+        status -> Text,
+        version -> Integer,
+        current_revision -> Integer,
+        translation_confirmed -> Bool,
+        approval_no -> Nullable<Text>,
+        submitted_at -> Timestamp,
+        submitted_year -> Integer,
+        decided_at -> Nullable<Timestamp>,
+        decided_year -> Nullable<Integer>,
+        decided_month -> Nullable<Integer>,
+        updated_at -> Timestamp,
+        idempotency_key -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    revisions (application_id, n) {
+        application_id -> Text,
+        n -> Integer,
+        spec -> Text,
+        layout -> Nullable<Text>,
+        findings -> Text,
+        verdict -> Text,
+        profile_id -> Text,
+        profile_version -> Text,
+        author_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> Text,
+        application_id -> Text,
+        revision -> Integer,
+        sha256 -> Text,
+        content_type -> Text,
+        original_name -> Text,
+        byte_size -> BigInt,
+        width -> Integer,
+        height -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> Text,
+        application_id -> Text,
+        seq -> Integer,
+        actor_id -> Text,
+        actor_role -> Text,
+        action -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        comment -> Nullable<Text>,
+        details -> Nullable<Text>,
+        revision -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    approval_counters (year) {
+        year -> Integer,
+        last_seq -> Integer,
+    }
+}
+
+diesel::joinable!(applications -> users (merchant_id));
+diesel::joinable!(revisions -> applications (application_id));
+diesel::joinable!(attachments -> applications (application_id));
+diesel::joinable!(events -> applications (application_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    applications,
+    revisions,
+    attachments,
+    events,
+    approval_counters,
+);

@@ -1,0 +1,63 @@
+//! Checking a sign: the active rule profile and the shipped fonts together. A spec without a
+//! layout gets a composed one first, and the rules measure text with the same fonts the
+//! preview draws with, so preview and check never disagree.
+
+use std::sync::Arc;
+
+use crate::applications::Evaluation;
+use crate::render::{self, Fonts, PreviewCache};
+use crate::rules::{self, Profile};
+use crate::spec::{DesignInfo, Layout, SignSpec};
+
+pub struct Engine {
+    profile: Profile,
+    fonts: Arc<Fonts>,
+    previews: PreviewCache,
+}
+
+impl Engine {
+    pub fn new(profile: Profile, fonts: Arc<Fonts>) -> Engine {
+        Engine {
+            profile,
+            fonts,
+            previews: PreviewCache::new(256),
+        }
+    }
+
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    /// The spec's own layout, or one composed for it.
+    pub fn layout_for(&self, spec: &SignSpec) -> Layout {
+        spec.layout
+            .clone()
+            .unwrap_or_else(|| render::compose(spec, &self.fonts))
+    }
+
+    /// Every finding for a spec that passed `rules::validate`.
+    pub fn evaluate(&self, spec: &SignSpec, designs: &[DesignInfo]) -> Evaluation {
+        let layout = self.layout_for(spec);
+        let checked = SignSpec {
+            layout: Some(layout.clone()),
+            ..spec.clone()
+        };
+        let report = rules::check(&checked, designs, self.fonts.as_ref(), &self.profile);
+        Evaluation {
+            layout: Some(layout),
+            verdict: report.verdict,
+            findings: report.findings,
+            profile: report.profile,
+        }
+    }
+
+    /// The PNG preview of a spec (its layout, or a composed one), from the cache when the same
+    /// picture was drawn before.
+    pub fn preview_png(
+        &self,
+        spec: &SignSpec,
+        long_side_px: u32,
+    ) -> Result<Arc<Vec<u8>>, render::RenderError> {
+        self.previews.get_or_render(spec, &self.fonts, long_side_px)
+    }
+}

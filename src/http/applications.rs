@@ -1,0 +1,555 @@
+//! Submitting, listing, reading and deciding applications; their images and previews.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use futures_util::StreamExt;
+use serde::Deserialize;
+use std::path::PathBuf;
+use utoipa::{IntoParams, ToSchema};
+
+use super::extract::{is_multipart, json_part, read_parts, AuthUser, Parts};
+use super::{AppState, JSON_LIMIT};
+use crate::applications::repo::{
+    self, ApplicationRow, NewRevision, TransitionInput, TransitionResult, Upload,
+};
+use crate::applications::{Action, ChangeItem};
+use crate::applications::{ApplicationForm, Evaluation, Status, SubmitResult, TransitionRequest};
+use crate::auth::Role;
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::spec::{DesignInfo, SignSpec};
+use crate::storage::images::{self, DesignFormat, ImageError};
+use crate::storage::Variant;
+
+/// The multipart body of a submission, for the API description.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct SubmissionForm {
+    /// JSON of [`ApplicationForm`].
+    #[schema(value_type = ApplicationForm)]
+    application: String,
+    /// One or more design images (PNG, JPEG or WebP; at most 8, 10 MiB each).
+    #[schema(value_type = Vec<String>, format = Binary)]
+    design: Vec<Vec<u8>>,
+}
+
+/// The multipart body of a resubmission.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ResubmissionForm {
+    /// JSON `{"action": "resubmit", "expected_version": N}`.
+    #[schema(value_type = Object)]
+    transition: String,
+    #[schema(value_type = ApplicationForm)]
+    application: String,
+    /// New design images; none keeps the previous ones.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    design: Vec<Vec<u8>>,
+}
+
+fn image_error(name: &str, e: ImageError) -> AppError {
+    match e {
+        ImageError::Unsupported => AppError::unsupported_media(
+            "unsupported_image",
+            format!("“{name}”不是 PNG、JPEG 或 WebP 图片，或文件已损坏"),
+        ),
+        ImageError::TooLarge => AppError::too_large(
+            "file_too_large",
+            format!("设计图“{name}”超过 10 MB，请压缩后再上传"),
+        ),
+        ImageError::TooManyPixels { width, height } => AppError::too_large(
+            "too_many_pixels",
+            format!("设计图“{name}”尺寸过大（{width}×{height}），请不要超过 4000 万像素"),
+        ),
+    }
+    .with_details(serde_json::json!({"file": name}))
+}
+
+/// Decodes and checks every upload and checks the spec: CPU work, off the async workers.
+async fn prepare_revision(
+    state: &web::Data<AppState>,
+    spec: SignSpec,
+    designs: Vec<(String, Vec<u8>)>,
+    carried: Vec<DesignInfo>,
+) -> AppResult<(SignSpec, Vec<Upload>, Evaluation)> {
+    let engine = state.engine.clone();
+    web::block(move || {
+        let mut uploads = Vec::with_capacity(designs.len());
+        for (name, bytes) in designs {
+            let image = images::prepare(bytes).map_err(|e| image_error(&name, e))?;
+            uploads.push(Upload {
+                image,
+                original_name: name,
+            });
+        }
+        let infos: Vec<DesignInfo> = if uploads.is_empty() {
+            carried
+        } else {
+            uploads
+                .iter()
+                .map(|u| DesignInfo {
+                    width_px: u.image.width,
+                    height_px: u.image.height,
+                })
+                .collect()
+        };
+        let evaluation = engine.evaluate(&spec, &infos);
+        Ok((spec, uploads, evaluation))
+    })
+    .await
+    .map_err(AppError::internal)?
+}
+
+/// Writes the files, then runs `write`; if the database write fails, removes the files this
+/// request created that no row references, so a failed request leaves nothing behind.
+async fn store_then<T, F>(
+    state: &web::Data<AppState>,
+    uploads: Vec<Upload>,
+    write: F,
+) -> AppResult<T>
+where
+    F: FnOnce(&mut crate::db::DbConn, &[Upload]) -> AppResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let store = state.store.clone();
+    let db = state.db.clone();
+    web::block(move || {
+        let mut created = Vec::new();
+        for u in &uploads {
+            match store.put(&u.image) {
+                Ok(paths) => created.extend(paths.into_iter().map(|p| (u.image.sha256.clone(), p))),
+                Err(e) => {
+                    store.remove(&created.iter().map(|(_, p)| p.clone()).collect::<Vec<_>>());
+                    return Err(AppError::internal(format!("storing upload: {e}")));
+                }
+            }
+        }
+        let mut conn = db.get()?;
+        let result = write(&mut conn, &uploads);
+        if result.is_err() && !created.is_empty() {
+            let orphans: Vec<PathBuf> = created
+                .into_iter()
+                .filter(|(sha, _)| !repo::sha_referenced(&mut conn, sha).unwrap_or(true))
+                .map(|(_, p)| p)
+                .collect();
+            store.remove(&orphans);
+        }
+        result
+    })
+    .await
+    .map_err(AppError::internal)?
+}
+
+fn idempotency_key(req: &HttpRequest) -> AppResult<Option<String>> {
+    let Some(value) = req.headers().get("Idempotency-Key") else {
+        return Ok(None);
+    };
+    match value.to_str() {
+        Ok(k) if !k.trim().is_empty() && k.len() <= 200 => Ok(Some(k.trim().to_owned())),
+        _ => Err(AppError::bad_request(
+            "invalid_idempotency_key",
+            "Idempotency-Key 须为 1–200 个可见字符",
+        )),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/applications", tag = "applications",
+    security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "repeat-safe submission key")),
+    request_body(content = SubmissionForm, content_type = "multipart/form-data"),
+    responses((status = 201, body = SubmitResult),
+              (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 413, body = ErrorBody),
+              (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    payload: web::Payload,
+) -> AppResult<HttpResponse> {
+    let merchant = user.require(&[Role::Merchant])?.clone();
+    let key = idempotency_key(&req)?;
+    if let Some(k) = key.clone() {
+        let id = merchant.id.clone();
+        if let Some(first) = state
+            .db
+            .run(move |conn| repo::find_by_idempotency_key(conn, &id, &k))
+            .await?
+        {
+            return Ok(replayed(first));
+        }
+    }
+    let parts = read_parts(&req, payload, &["application"]).await?;
+    let form: ApplicationForm = json_part(&parts, "application")?;
+    form.validate()?;
+    if parts.designs.is_empty() {
+        return Err(AppError::unprocessable(
+            "design_required",
+            "请至少上传一张牌匾设计图",
+        ));
+    }
+    let (spec, uploads, evaluation) =
+        prepare_revision(&state, form.spec(), parts.designs, Vec::new()).await?;
+    let settings = state.workflow.clone();
+    let now = state.clock.now();
+    let result = store_then(&state, uploads, move |conn, uploads| {
+        let rev = NewRevision {
+            spec: &spec,
+            evaluation: &evaluation,
+            uploads,
+        };
+        repo::create(conn, &settings, &merchant, &form, &rev, key.as_deref(), now)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(result))
+}
+
+fn replayed(first: SubmitResult) -> HttpResponse {
+    HttpResponse::Created()
+        .insert_header(("Idempotent-Replayed", "true"))
+        .json(first)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ListQuery {
+    /// translating | in_review | changes_requested | approved | rejected | withdrawn
+    pub status: Option<String>,
+    /// Year of first submission.
+    pub year: Option<i32>,
+    /// Part of the shop name or licence number.
+    pub q: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/applications", tag = "applications",
+    security(("bearer" = [])), params(ListQuery),
+    responses((status = 200, body = repo::Page), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody)))]
+pub async fn list(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<ListQuery>,
+) -> AppResult<HttpResponse> {
+    let q = query.into_inner();
+    let status =
+        match q.status.as_deref().filter(|s| !s.is_empty()) {
+            None => None,
+            Some(s) => Some(Status::parse(s).ok_or_else(|| {
+                AppError::bad_request("invalid_query", format!("没有“{s}”这种状态"))
+            })?),
+        };
+    let page = q.page.unwrap_or(1);
+    let per_page = q.per_page.unwrap_or(20);
+    if page < 1 || !(1..=100).contains(&per_page) {
+        return Err(AppError::bad_request(
+            "invalid_query",
+            "页码须从 1 开始，每页 1–100 条",
+        ));
+    }
+    let filter = repo::ListFilter {
+        status,
+        year: q.year,
+        q: q.q.map(|s| s.chars().take(100).collect()),
+        page,
+        per_page,
+    };
+    let actor = user.0;
+    let page = state
+        .db
+        .run(move |conn| repo::list(conn, &actor, &filter))
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+#[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "applications",
+    security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = repo::Detail), (status = 404, body = ErrorBody)))]
+pub async fn detail(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let actor = user.0;
+    let detail = state
+        .db
+        .run(move |conn| repo::detail(conn, &actor, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(detail))
+}
+
+/// Reads a JSON body up to the JSON limit.
+async fn json_body<T: serde::de::DeserializeOwned>(mut payload: web::Payload) -> AppResult<T> {
+    let mut buf = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            AppError::bad_request("invalid_body", "无法读取提交的内容")
+                .with_details(serde_json::json!({"reason": e.to_string()}))
+        })?;
+        if buf.len() + chunk.len() > JSON_LIMIT {
+            return Err(AppError::too_large("body_too_large", "提交的内容过大"));
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    let parts = Parts {
+        json: [("body".to_owned(), buf.to_vec())].into(),
+        designs: Vec::new(),
+    };
+    json_part(&parts, "body")
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("application/json"))
+}
+
+#[utoipa::path(post, path = "/api/v1/applications/{id}/transitions", tag = "applications",
+    security(("bearer" = [])), params(("id" = String, Path)),
+    request_body(content(
+        (TransitionRequest = "application/json"),
+        (ResubmissionForm = "multipart/form-data"))),
+    responses((status = 200, body = TransitionResult),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 415, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn transition(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let actor = user.0;
+    let (request, form, designs): (TransitionRequest, Option<ApplicationForm>, _) =
+        if is_multipart(&req) {
+            let parts = read_parts(&req, payload, &["transition", "application"]).await?;
+            let request = json_part(&parts, "transition")?;
+            let form = parts
+                .json
+                .contains_key("application")
+                .then(|| json_part(&parts, "application"))
+                .transpose()?;
+            (request, form, parts.designs)
+        } else if is_json(&req) {
+            (json_body(payload).await?, None, Vec::new())
+        } else {
+            return Err(AppError::unsupported_media(
+                "unsupported_media_type",
+                "请以 JSON 提交操作（重新提交申请时用 multipart/form-data）",
+            ));
+        };
+
+    let (app, current) = {
+        let actor = actor.clone();
+        let id = id.clone();
+        state
+            .db
+            .run(move |conn| {
+                let app = repo::get_visible(conn, &actor, &id)?;
+                let current = repo::get_revision(conn, &app.id, app.current_revision)?;
+                let designs = repo::list_attachments(conn, &app.id, Some(app.current_revision))?;
+                Ok((app, (current, designs)))
+            })
+            .await?
+    };
+    repo::precheck(&app, &actor, request.action, request.expected_version)?;
+    let (current, current_designs) = current;
+    let carried: Vec<DesignInfo> = current_designs
+        .iter()
+        .map(|a| DesignInfo {
+            width_px: a.width.max(0) as u32,
+            height_px: a.height.max(0) as u32,
+        })
+        .collect();
+
+    let prepared = match request.action {
+        Action::SupplyTranslation => {
+            let mn = request.mn.clone().unwrap_or_default();
+            if mn.trim().is_empty() {
+                return Err(AppError::unprocessable(
+                    "translation_missing",
+                    "请填写蒙古文译文",
+                ));
+            }
+            let mut spec = current.spec()?;
+            spec.texts.mn = mn;
+            spec.translation_requested = false;
+            if let Err(invalid) = crate::rules::validate(&spec) {
+                return Err(invalid_spec(invalid));
+            }
+            Some(prepare_revision(&state, spec, Vec::new(), carried).await?)
+        }
+        Action::Resubmit => {
+            let form = form.as_ref().ok_or_else(|| {
+                if is_multipart(&req) {
+                    AppError::bad_request("missing_part", "缺少“application”部分")
+                } else {
+                    AppError::unsupported_media(
+                        "unsupported_media_type",
+                        "重新提交申请请用 multipart/form-data，附上修改后的申请内容",
+                    )
+                }
+            })?;
+            form.validate()?;
+            Some(prepare_revision(&state, form.spec(), designs, carried).await?)
+        }
+        _ => None,
+    };
+
+    let settings = state.workflow.clone();
+    let now = state.clock.now();
+    let TransitionRequest {
+        action,
+        expected_version,
+        comment,
+        items,
+        ..
+    } = request;
+    let items: Option<Vec<ChangeItem>> = items;
+    let result = match prepared {
+        Some((spec, uploads, evaluation)) => {
+            store_then(&state, uploads, move |conn, uploads| {
+                let input = TransitionInput {
+                    action,
+                    expected_version,
+                    comment,
+                    items,
+                    new_revision: Some(NewRevision {
+                        spec: &spec,
+                        evaluation: &evaluation,
+                        uploads,
+                    }),
+                    form: form.as_ref(),
+                };
+                repo::apply_transition(conn, &settings, &actor, &app.id, input, now)
+            })
+            .await?
+        }
+        None => {
+            state
+                .db
+                .run(move |conn| {
+                    let input = TransitionInput {
+                        action,
+                        expected_version,
+                        comment,
+                        items,
+                        new_revision: None,
+                        form: None,
+                    };
+                    repo::apply_transition(conn, &settings, &actor, &app.id, input, now)
+                })
+                .await?
+        }
+    };
+    Ok(HttpResponse::Ok().json(result))
+}
+
+pub fn invalid_spec(invalid: Vec<crate::rules::InvalidField>) -> AppError {
+    let problems = invalid.into_iter().map(|f| (f.field, f.message)).collect();
+    match crate::applications::invalid_fields(problems) {
+        Err(e) => e,
+        Ok(()) => AppError::internal("empty validation error"),
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AttachmentQuery {
+    /// `1`: the 480 px thumbnail.
+    pub thumb: Option<u8>,
+}
+
+#[utoipa::path(get, path = "/api/v1/applications/{id}/attachments/{attachment_id}",
+    tag = "applications", security(("bearer" = [])),
+    params(("id" = String, Path), ("attachment_id" = String, Path), AttachmentQuery),
+    responses((status = 200, description = "the image, without metadata", content_type = "image/*"),
+              (status = 404, body = ErrorBody)))]
+pub async fn attachment(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(String, String)>,
+    query: web::Query<AttachmentQuery>,
+) -> AppResult<HttpResponse> {
+    let (id, attachment_id) = path.into_inner();
+    let actor = user.0;
+    let row = state
+        .db
+        .run(move |conn| {
+            let app: ApplicationRow = repo::get_visible(conn, &actor, &id)?;
+            repo::get_attachment(conn, &app.id, &attachment_id)
+        })
+        .await?;
+    let format = match row.content_type.as_str() {
+        "image/png" => DesignFormat::Png,
+        "image/jpeg" => DesignFormat::Jpeg,
+        _ => DesignFormat::Webp,
+    };
+    let variant = if query.thumb == Some(1) {
+        Variant::Thumb
+    } else {
+        Variant::Display
+    };
+    let ext = images::display_ext(format);
+    let path = state
+        .store
+        .path(&row.sha256, variant, ext)
+        .ok_or_else(|| AppError::internal("bad stored hash"))?;
+    let bytes = web::block(move || std::fs::read(&path))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(|e| AppError::internal(format!("reading stored image: {e}")))?;
+    let content_type = if ext == "jpg" {
+        "image/jpeg"
+    } else {
+        "image/png"
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(("Cache-Control", "private, max-age=3600"))
+        .body(bytes))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PreviewQuery {
+    /// Long side of the picture in pixels (up to 4096, default 1200).
+    pub width_px: Option<u32>,
+}
+
+pub fn preview_width(q: &PreviewQuery) -> AppResult<u32> {
+    match q.width_px.unwrap_or(1200) {
+        w @ 16..=4096 => Ok(w),
+        _ => Err(AppError::bad_request(
+            "invalid_query",
+            "width_px 须在 16 到 4096 之间",
+        )),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/applications/{id}/revisions/{n}/preview.png",
+    tag = "applications", security(("bearer" = [])),
+    params(("id" = String, Path), ("n" = i32, Path), PreviewQuery),
+    responses((status = 200, description = "the sign as drawn", content_type = "image/png"),
+              (status = 404, body = ErrorBody)))]
+pub async fn revision_preview(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(String, i32)>,
+    query: web::Query<PreviewQuery>,
+) -> AppResult<HttpResponse> {
+    let width = preview_width(&query)?;
+    let (id, n) = path.into_inner();
+    let actor = user.0;
+    let rev = state
+        .db
+        .run(move |conn| {
+            let app = repo::get_visible(conn, &actor, &id)?;
+            repo::get_revision(conn, &app.id, n)
+        })
+        .await?;
+    let mut spec = rev.spec()?;
+    spec.layout = rev.layout()?.or(spec.layout);
+    super::public::png_response(&state, spec, width).await
+}

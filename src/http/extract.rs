@@ -1,0 +1,193 @@
+//! Request extractors: the signed-in user, and multipart submissions read with limits.
+
+use actix_multipart::Multipart;
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use futures_util::StreamExt;
+
+use super::AppState;
+use crate::auth::{self, Role, User};
+use crate::error::{AppError, AppResult};
+use crate::storage::{MAX_FILES, MAX_FILE_BYTES};
+
+/// The user of a valid bearer token; 401 without one.
+pub struct AuthUser(pub User);
+
+impl FromRequest for AuthUser {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_owned());
+        Box::pin(async move {
+            let state = state.ok_or_else(|| AppError::internal("state missing"))?;
+            let token = token.ok_or_else(AppError::unauthorized)?;
+            let claims = state.keys.verify(&token).ok_or_else(|| {
+                AppError::new(
+                    actix_web::http::StatusCode::UNAUTHORIZED,
+                    "invalid_token",
+                    "登录已过期或无效，请重新登录",
+                )
+            })?;
+            let user = state
+                .db
+                .run(move |conn| auth::find_by_id(conn, &claims.sub))
+                .await?
+                .ok_or_else(AppError::unauthorized)?;
+            Ok(AuthUser(user))
+        })
+    }
+}
+
+impl AuthUser {
+    /// 403 unless the user has one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> AppResult<&User> {
+        if roles.contains(&self.0.role) {
+            Ok(&self.0)
+        } else {
+            Err(AppError::forbidden())
+        }
+    }
+}
+
+/// The address a request came from, for login limits (the direct peer, never a header a
+/// client can forge).
+pub fn client_addr(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// A multipart submission: the JSON parts by name and the design files.
+#[derive(Default)]
+pub struct Parts {
+    pub json: std::collections::HashMap<String, Vec<u8>>,
+    pub designs: Vec<(String, Vec<u8>)>,
+}
+
+const JSON_PART_LIMIT: usize = 256 * 1024;
+/// A whole submission: every design at its limit plus the JSON parts and headers.
+pub const MULTIPART_LIMIT: usize = MAX_FILES * MAX_FILE_BYTES + 2 * 1024 * 1024;
+
+pub fn is_multipart(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"))
+}
+
+fn multipart_error(e: impl std::fmt::Display) -> AppError {
+    AppError::bad_request("invalid_multipart", "上传内容格式不正确，请重新提交")
+        .with_details(serde_json::json!({"reason": e.to_string()}))
+}
+
+/// Reads a multipart body with limits on every part, the number of designs and the whole body.
+/// `json_names` are the JSON parts accepted; files come in parts named `design`.
+pub async fn read_parts(
+    req: &HttpRequest,
+    payload: web::Payload,
+    json_names: &[&str],
+) -> AppResult<Parts> {
+    if !is_multipart(req) {
+        return Err(AppError::unsupported_media(
+            "unsupported_media_type",
+            "请以 multipart/form-data 方式提交申请和设计图",
+        ));
+    }
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MULTIPART_LIMIT) {
+        return Err(too_large_body());
+    }
+    let mut multipart = Multipart::new(req.headers(), payload.into_inner());
+    let mut parts = Parts::default();
+    let mut total = 0usize;
+    while let Some(field) = multipart.next().await {
+        let mut field = field.map_err(multipart_error)?;
+        let name = field.name().unwrap_or_default().to_owned();
+        let (limit, is_design) = if name == "design" {
+            if parts.designs.len() >= MAX_FILES {
+                return Err(AppError::unprocessable(
+                    "too_many_files",
+                    format!("每份申请最多上传 {MAX_FILES} 张设计图"),
+                ));
+            }
+            (MAX_FILE_BYTES, true)
+        } else if json_names.contains(&name.as_str()) {
+            (JSON_PART_LIMIT, false)
+        } else {
+            return Err(AppError::bad_request(
+                "unknown_part",
+                format!("无法识别的上传内容“{name}”"),
+            ));
+        };
+        let filename = field
+            .content_disposition()
+            .and_then(|cd| cd.get_filename())
+            .unwrap_or("design")
+            .chars()
+            .take(200)
+            .collect::<String>();
+        let mut buf = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(multipart_error)?;
+            total += chunk.len();
+            if buf.len() + chunk.len() > limit {
+                return Err(if is_design {
+                    AppError::too_large(
+                        "file_too_large",
+                        format!("设计图“{filename}”超过 10 MB，请压缩后再上传"),
+                    )
+                } else {
+                    too_large_body()
+                });
+            }
+            if total > MULTIPART_LIMIT {
+                return Err(too_large_body());
+            }
+            buf.extend_from_slice(&chunk);
+        }
+        if is_design {
+            parts.designs.push((filename, buf));
+        } else if parts.json.insert(name.clone(), buf).is_some() {
+            return Err(AppError::bad_request(
+                "duplicate_part",
+                format!("“{name}”只能提交一次"),
+            ));
+        }
+    }
+    Ok(parts)
+}
+
+fn too_large_body() -> AppError {
+    AppError::too_large("body_too_large", "提交的内容过大")
+}
+
+/// Parses a JSON part like the JSON extractor would: 400 for broken JSON, 422 for the wrong
+/// shape, 400 when the part is missing.
+pub fn json_part<T: serde::de::DeserializeOwned>(parts: &Parts, name: &str) -> AppResult<T> {
+    let bytes = parts.json.get(name).ok_or_else(|| {
+        AppError::bad_request("missing_part", format!("缺少“{name}”部分"))
+            .with_details(serde_json::json!({"part": name}))
+    })?;
+    serde_json::from_slice(bytes).map_err(|e| {
+        if e.is_data() {
+            AppError::unprocessable("invalid_body", "提交的内容缺少必填项或类型不对")
+                .with_details(serde_json::json!({"part": name, "reason": e.to_string()}))
+        } else {
+            AppError::bad_request("invalid_json", "提交的内容不是有效的 JSON")
+                .with_details(serde_json::json!({"part": name, "reason": e.to_string()}))
+        }
+    })
+}

@@ -1,0 +1,173 @@
+//! What anyone may use without logging in: health, the rule check, the preview, the rule
+//! catalogue and the approval counts.
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::applications::{invalid_spec, preview_width, PreviewQuery};
+use super::AppState;
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::rules::ProfileRef;
+use crate::spec::{Finding, Layout, SignSpec, Verdict};
+use crate::stats;
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    pub status: String,
+}
+
+#[utoipa::path(get, path = "/healthz", tag = "public",
+    responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
+pub async fn healthz(state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    state
+        .db
+        .run(|conn| {
+            use diesel::connection::SimpleConnection;
+            conn.batch_execute("SELECT 1")
+                .map_err(|e| AppError::pool(format!("health check: {e}")))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Health {
+        status: "ok".into(),
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CheckResponse {
+    pub verdict: Verdict,
+    pub findings: Vec<Finding>,
+    pub profile: ProfileRef,
+    /// The layout that was checked: the one sent, or the one composed for the sign.
+    #[schema(value_type = Option<Object>)]
+    pub layout: Option<Layout>,
+}
+
+#[utoipa::path(post, path = "/api/v1/check", tag = "public",
+    request_body(content = Object, description = "a sign spec (RULES.md)"),
+    responses((status = 200, body = CheckResponse), (status = 400, body = ErrorBody),
+              (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn check(
+    state: web::Data<AppState>,
+    body: web::Json<SignSpec>,
+) -> AppResult<HttpResponse> {
+    let spec = body.into_inner();
+    crate::rules::validate(&spec).map_err(invalid_spec)?;
+    let engine = state.engine.clone();
+    let evaluation = web::block(move || engine.evaluate(&spec, &[]))
+        .await
+        .map_err(AppError::internal)?;
+    Ok(HttpResponse::Ok().json(CheckResponse {
+        verdict: evaluation.verdict,
+        findings: evaluation.findings,
+        profile: evaluation.profile,
+        layout: evaluation.layout,
+    }))
+}
+
+/// Draws a spec that passed validation, off the async workers.
+pub async fn png_response(
+    state: &web::Data<AppState>,
+    spec: SignSpec,
+    width: u32,
+) -> AppResult<HttpResponse> {
+    let engine = state.engine.clone();
+    let png = web::block(move || engine.preview_png(&spec, width))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(|e| {
+            AppError::unprocessable("unrenderable_spec", "无法按此规格绘制牌匾效果图")
+                .with_details(serde_json::json!({"reason": e.to_string()}))
+        })?;
+    Ok(HttpResponse::Ok()
+        .content_type("image/png")
+        .insert_header(("Cache-Control", "no-store"))
+        .body(png.as_ref().clone()))
+}
+
+#[utoipa::path(post, path = "/api/v1/preview", tag = "public",
+    params(PreviewQuery),
+    request_body(content = Object, description = "a sign spec (RULES.md)"),
+    responses((status = 200, description = "the sign as drawn", content_type = "image/png"),
+              (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn preview(
+    state: web::Data<AppState>,
+    query: web::Query<PreviewQuery>,
+    body: web::Json<SignSpec>,
+) -> AppResult<HttpResponse> {
+    let width = preview_width(&query)?;
+    let spec = body.into_inner();
+    crate::rules::validate(&spec).map_err(invalid_spec)?;
+    png_response(&state, spec, width).await
+}
+
+#[utoipa::path(get, path = "/api/v1/rules", tag = "public",
+    responses((status = 200, body = crate::rules::Catalogue)))]
+pub async fn rules(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(crate::rules::catalogue(state.engine.profile()))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct StatsQuery {
+    /// One year, with its months and townships.
+    pub year: Option<i32>,
+    /// `json` (default) or `csv`.
+    pub format: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct YearsResponse {
+    pub years: Vec<stats::YearCounts>,
+}
+
+#[utoipa::path(get, path = "/api/v1/stats/approvals", tag = "public", params(StatsQuery),
+    responses((status = 200, body = YearsResponse, description = "every year; with ?year= a YearDetail; with ?format=csv CSV"),
+              (status = 400, body = ErrorBody)))]
+pub async fn approval_stats(
+    state: web::Data<AppState>,
+    query: web::Query<StatsQuery>,
+) -> AppResult<HttpResponse> {
+    let csv = match query.format.as_deref() {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(_) => {
+            return Err(AppError::bad_request(
+                "invalid_query",
+                "format 只能是 json 或 csv",
+            ))
+        }
+    };
+    if query.year.is_some_and(|y| !(1900..=9999).contains(&y)) {
+        return Err(AppError::bad_request("invalid_query", "年份不正确"));
+    }
+    let response = match query.year {
+        Some(year) => {
+            let detail = state.db.run(move |conn| stats::year(conn, year)).await?;
+            if csv {
+                csv_response(stats::year_csv(&detail), &format!("approvals-{year}.csv"))
+            } else {
+                HttpResponse::Ok().json(detail)
+            }
+        }
+        None => {
+            let years = state.db.run(stats::by_year).await?;
+            if csv {
+                csv_response(stats::years_csv(&years), "approvals.csv")
+            } else {
+                HttpResponse::Ok().json(YearsResponse { years })
+            }
+        }
+    };
+    Ok(response)
+}
+
+fn csv_response(body: String, filename: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .body(body)
+}

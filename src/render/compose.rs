@@ -1,0 +1,321 @@
+//! The layout composer: when a spec carries no layout, place the Mongolian and Chinese blocks
+//! (and a foreign block, if any) so that the rules R3–R10, L1 and L2 of RULES.md hold.
+//!
+//! Both scripts get one font size. The composer keeps the texts' own `\n` lines (a `Layout`
+//! has no field for line breaks of its own) and equalises the text areas with `fit: stretch`:
+//! with natural areas `Am` and `Az` (em², at one font size) the stretch factors are
+//! `sqrt(Az/Am)` and `sqrt(Am/Az)`, which makes the area ratio exactly 1 and keeps both factors
+//! in 0.5–2.0 whenever `Am/Az` lies in 0.25–4. Outside that range no layout with equal font
+//! sizes can pass R7; the factors are then clamped to 0.5–2.0 and R7 reports the mismatch.
+
+use super::fonts::Fonts;
+use super::raster::LINE_PITCH_EM;
+use crate::spec::{
+    Arrangement, Block, Color, Fit, Layout, Orientation, Script, SignSpec, TextMeasurer,
+};
+
+/// Box size across the lines, as a multiple of the text extent across them.
+const CROSS_PAD: f64 = 1.15;
+/// Gap between the Mongolian and Chinese boxes, in em.
+const GAP_EM: f64 = 0.3;
+/// Gap between two separate panels, in em.
+const PANEL_GAP_EM: f64 = 0.6;
+/// Margin around the sign's edge, as a share of its shorter side.
+const MARGIN: f64 = 0.05;
+/// Share of the inner height kept for a foreign text below the main texts.
+const FOREIGN_BAND: f64 = 0.2;
+/// Foreign text is at most this share of the main font size.
+const FOREIGN_SIZE: f64 = 0.6;
+/// Headroom so that sums of boxes never exceed the sign by a rounding error.
+const SAFETY: f64 = 0.995;
+
+/// A text's shape at a font size of 1 mm: longest line and extent across, in em.
+#[derive(Debug, Clone, Copy)]
+struct Natural {
+    longest: f64,
+    across: f64,
+}
+
+impl Natural {
+    fn of(fonts: &Fonts, script: Script, text: &str, orientation: Orientation) -> Natural {
+        let m = fonts.measure(script, text, orientation, 1.0);
+        let longest = m
+            .line_lengths_mm
+            .iter()
+            .copied()
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, f64::max);
+        let lines = m.line_lengths_mm.len().max(1) as f64;
+        Natural {
+            longest,
+            across: 1.0 + LINE_PITCH_EM * (lines - 1.0),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.longest <= 1e-9
+    }
+}
+
+/// The length of each block along its lines (em), and whether it stretches.
+struct Lengths {
+    mn: f64,
+    zh: f64,
+    mn_fit: Fit,
+    zh_fit: Fit,
+}
+
+fn solve_lengths(mn: Natural, zh: Natural) -> Lengths {
+    match (mn.is_empty(), zh.is_empty()) {
+        (false, false) => {
+            let ratio = (mn.longest * mn.across) / (zh.longest * zh.across);
+            let s_mn = (1.0 / ratio.sqrt()).clamp(0.5, 2.0);
+            let s_zh = ratio.sqrt().clamp(0.5, 2.0);
+            Lengths {
+                mn: mn.longest * s_mn,
+                zh: zh.longest * s_zh,
+                mn_fit: Fit::Stretch,
+                zh_fit: Fit::Stretch,
+            }
+        }
+        // An empty text (a translation still pending) keeps a box the size of the other.
+        (true, false) => Lengths {
+            mn: zh.longest,
+            zh: zh.longest,
+            mn_fit: Fit::None,
+            zh_fit: Fit::None,
+        },
+        (false, true) => Lengths {
+            mn: mn.longest,
+            zh: mn.longest,
+            mn_fit: Fit::None,
+            zh_fit: Fit::None,
+        },
+        (true, true) => Lengths {
+            mn: 1.0,
+            zh: 1.0,
+            mn_fit: Fit::None,
+            zh_fit: Fit::None,
+        },
+    }
+}
+
+fn positive_or(v: f64, fallback: f64) -> f64 {
+    if v.is_finite() && v > 0.0 {
+        v
+    } else {
+        fallback
+    }
+}
+
+fn text_color(bg: Color) -> Color {
+    let [r, g, b] = bg.0;
+    let lum = 0.2126 * f64::from(r) + 0.7152 * f64::from(g) + 0.0722 * f64::from(b);
+    if lum < 110.0 {
+        Color::white()
+    } else {
+        Color::black()
+    }
+}
+
+/// Where the two main boxes go.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Placement {
+    /// Mongolian above Chinese, lines horizontal.
+    Stacked,
+    /// Mongolian left of Chinese, lines horizontal, tops aligned.
+    SideBySide,
+    /// Vertical lines (columns), Mongolian left of Chinese, tops aligned.
+    Columns,
+}
+
+/// Composes a layout for `spec` (its own layout, if any, is ignored).
+pub fn compose(spec: &SignSpec, fonts: &Fonts) -> Layout {
+    let width = positive_or(spec.sign.width_mm, 1000.0);
+    let height = positive_or(spec.sign.height_mm, 1000.0);
+    let orientation = match spec.sign.arrangement {
+        Arrangement::Vertical => Orientation::Vertical,
+        Arrangement::Horizontal | Arrangement::SeparatePanels | Arrangement::Ring => {
+            Orientation::Horizontal
+        }
+    };
+    let mn = Natural::of(fonts, Script::Mn, &spec.texts.mn, orientation);
+    let zh = Natural::of(fonts, Script::Zh, &spec.texts.zh, orientation);
+    let lengths = solve_lengths(mn, zh);
+
+    let margin = MARGIN * width.min(height);
+    let inner_w = width - 2.0 * margin;
+    let inner_h = height - 2.0 * margin;
+    let foreign_text = spec.texts.foreign.as_deref().unwrap_or("");
+    let foreign = Natural::of(
+        fonts,
+        Script::Foreign,
+        foreign_text,
+        Orientation::Horizontal,
+    );
+    let band = if foreign.is_empty() {
+        0.0
+    } else {
+        FOREIGN_BAND * inner_h
+    };
+    let main_h = inner_h - band;
+
+    let longer = lengths.mn.max(lengths.zh).max(1e-9);
+    let size_for = |p: Placement| -> f64 {
+        match p {
+            Placement::Stacked => {
+                let gap = if spec.sign.arrangement == Arrangement::SeparatePanels {
+                    PANEL_GAP_EM
+                } else {
+                    GAP_EM
+                };
+                (main_h / (CROSS_PAD * (mn.across + zh.across) + gap)).min(inner_w / longer)
+            }
+            Placement::SideBySide => (inner_w / (lengths.mn + lengths.zh + PANEL_GAP_EM))
+                .min(main_h / (CROSS_PAD * mn.across.max(zh.across))),
+            Placement::Columns => {
+                (inner_w / (CROSS_PAD * (mn.across + zh.across) + GAP_EM)).min(main_h / longer)
+            }
+        }
+    };
+    let placement = match spec.sign.arrangement {
+        Arrangement::Vertical => Placement::Columns,
+        Arrangement::Horizontal | Arrangement::Ring => Placement::Stacked,
+        Arrangement::SeparatePanels => {
+            if size_for(Placement::SideBySide) > size_for(Placement::Stacked) {
+                Placement::SideBySide
+            } else {
+                Placement::Stacked
+            }
+        }
+    };
+    let f = positive_or(size_for(placement) * SAFETY, 1e-6);
+
+    let color = text_color(spec.sign.background);
+    let block =
+        |script: Script, x: f64, y: f64, w: f64, h: f64, size: f64, o: Orientation, fit: Fit| {
+            Block {
+                script,
+                x,
+                y,
+                w,
+                h,
+                font_size_mm: size,
+                orientation: o,
+                fit,
+                color,
+                material: spec.sign.material.clone(),
+                illuminated: spec.sign.illuminated,
+            }
+        };
+
+    let (mn_len, zh_len) = (lengths.mn * f, lengths.zh * f);
+    let (mn_cross, zh_cross) = (CROSS_PAD * mn.across * f, CROSS_PAD * zh.across * f);
+    let mut blocks = Vec::with_capacity(3);
+    match placement {
+        Placement::Stacked => {
+            let gap = if spec.sign.arrangement == Arrangement::SeparatePanels {
+                PANEL_GAP_EM
+            } else {
+                GAP_EM
+            } * f;
+            let group = mn_cross + gap + zh_cross;
+            let y0 = margin + (main_h - group) / 2.0;
+            blocks.push(block(
+                Script::Mn,
+                margin + (inner_w - mn_len) / 2.0,
+                y0,
+                mn_len,
+                mn_cross,
+                f,
+                orientation,
+                lengths.mn_fit,
+            ));
+            blocks.push(block(
+                Script::Zh,
+                margin + (inner_w - zh_len) / 2.0,
+                y0 + mn_cross + gap,
+                zh_len,
+                zh_cross,
+                f,
+                orientation,
+                lengths.zh_fit,
+            ));
+        }
+        Placement::SideBySide => {
+            let gap = PANEL_GAP_EM * f;
+            let group = mn_len + gap + zh_len;
+            let x0 = margin + (inner_w - group) / 2.0;
+            let y0 = margin + (main_h - mn_cross.max(zh_cross)) / 2.0;
+            blocks.push(block(
+                Script::Mn,
+                x0,
+                y0,
+                mn_len,
+                mn_cross,
+                f,
+                orientation,
+                lengths.mn_fit,
+            ));
+            blocks.push(block(
+                Script::Zh,
+                x0 + mn_len + gap,
+                y0,
+                zh_len,
+                zh_cross,
+                f,
+                orientation,
+                lengths.zh_fit,
+            ));
+        }
+        Placement::Columns => {
+            let gap = GAP_EM * f;
+            let group = mn_cross + gap + zh_cross;
+            let x0 = margin + (inner_w - group) / 2.0;
+            let y0 = margin + (main_h - mn_len.max(zh_len)) / 2.0;
+            blocks.push(block(
+                Script::Mn,
+                x0,
+                y0,
+                mn_cross,
+                mn_len,
+                f,
+                orientation,
+                lengths.mn_fit,
+            ));
+            blocks.push(block(
+                Script::Zh,
+                x0 + mn_cross + gap,
+                y0,
+                zh_cross,
+                zh_len,
+                f,
+                orientation,
+                lengths.zh_fit,
+            ));
+        }
+    }
+
+    if !foreign.is_empty() {
+        let size = (FOREIGN_SIZE * f)
+            .min(band * SAFETY / (CROSS_PAD * foreign.across))
+            .min(inner_w * SAFETY / (foreign.longest * 1.02));
+        if size.is_finite() && size > 0.0 {
+            let w = foreign.longest * 1.02 * size;
+            let h = CROSS_PAD * foreign.across * size;
+            let x = margin + (inner_w - w) / 2.0;
+            let y = margin + main_h + (band - h) / 2.0;
+            blocks.push(block(
+                Script::Foreign,
+                x,
+                y,
+                w,
+                h,
+                size,
+                Orientation::Horizontal,
+                Fit::None,
+            ));
+        }
+    }
+    Layout { blocks }
+}

@@ -1,0 +1,152 @@
+//! Structural validation of a sign spec, before any rule: what makes a spec unusable rather
+//! than non-compliant (the caller answers 422 with these fields).
+
+use crate::spec::{Block, Script, SignSpec};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One unusable field, named as in the request (`layout.blocks[1].w`), with a Chinese message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct InvalidField {
+    pub field: String,
+    pub message: String,
+}
+
+/// Largest sign side and any coordinate: 100 m.
+pub const MAX_MM: f64 = 100_000.0;
+pub const MAX_ZH_CHARS: usize = 200;
+pub const MAX_MN_CHARS: usize = 1000;
+pub const MAX_FOREIGN_CHARS: usize = 200;
+/// Lines (columns) of one text.
+pub const MAX_LINES: usize = 20;
+pub const MAX_MATERIAL_CHARS: usize = 50;
+pub const MAX_BLOCKS: usize = 3;
+
+struct Errors(Vec<InvalidField>);
+
+impl Errors {
+    fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push(InvalidField {
+            field: field.into(),
+            message: message.into(),
+        });
+    }
+
+    fn length_mm(&mut self, field: &str, v: f64, what: &str) {
+        if !v.is_finite() || v <= 0.0 {
+            self.add(field, format!("{what}必须是大于 0 的数字（毫米）"));
+        } else if v > MAX_MM {
+            self.add(field, format!("{what}不能超过 100 米（100000 毫米）"));
+        }
+    }
+
+    fn coord_mm(&mut self, field: &str, v: f64, what: &str) {
+        if !v.is_finite() || v.abs() > MAX_MM {
+            self.add(
+                field,
+                format!("{what}必须是 -100000 到 100000 之间的数字（毫米）"),
+            );
+        }
+    }
+}
+
+/// Checks that the spec can be judged at all: sizes finite, positive and at most 100 m, font
+/// sizes positive, texts within their length limits and free of control characters, at most
+/// one block per script, and a block for every text when a layout is given. All problems are
+/// reported at once.
+pub fn validate(spec: &SignSpec) -> Result<(), Vec<InvalidField>> {
+    let mut e = Errors(Vec::new());
+
+    e.length_mm("sign.width_mm", spec.sign.width_mm, "招牌宽度");
+    e.length_mm("sign.height_mm", spec.sign.height_mm, "招牌高度");
+    if let Some(m) = &spec.sign.material {
+        if m.chars().count() > MAX_MATERIAL_CHARS {
+            e.add(
+                "sign.material",
+                format!("材质不能超过 {MAX_MATERIAL_CHARS} 个字"),
+            );
+        }
+    }
+
+    let texts = [
+        ("texts.mn", "蒙古文", spec.texts.mn.as_str(), MAX_MN_CHARS),
+        ("texts.zh", "汉文", spec.texts.zh.as_str(), MAX_ZH_CHARS),
+        (
+            "texts.foreign",
+            "外文",
+            spec.texts.foreign.as_deref().unwrap_or(""),
+            MAX_FOREIGN_CHARS,
+        ),
+    ];
+    for (field, name, text, max) in texts {
+        if text.chars().count() > max {
+            e.add(field, format!("{name}不能超过 {max} 个字符"));
+        }
+        if text.split('\n').count() > MAX_LINES {
+            e.add(field, format!("{name}不能超过 {MAX_LINES} 行"));
+        }
+        if text.chars().any(|c| c.is_control() && c != '\n') {
+            e.add(
+                field,
+                format!("{name}含有不可见的控制字符（换行以外），请删除"),
+            );
+        }
+    }
+
+    if let Some(layout) = &spec.layout {
+        if layout.blocks.len() > MAX_BLOCKS {
+            e.add(
+                "layout.blocks",
+                format!("最多 {MAX_BLOCKS} 个文字框（蒙古文、汉文、外文各一个）"),
+            );
+        }
+        for (i, block) in layout.blocks.iter().enumerate() {
+            validate_block(&mut e, i, block);
+            if layout.blocks[..i].iter().any(|b| b.script == block.script) {
+                e.add(
+                    format!("layout.blocks[{i}].script"),
+                    format!("{}只能有一个文字框", script_name(block.script)),
+                );
+            }
+        }
+        for script in [Script::Mn, Script::Zh, Script::Foreign] {
+            if !spec.texts.get(script).trim().is_empty() && layout.block(script).is_none() {
+                e.add(
+                    "layout.blocks",
+                    format!("版面缺少{}的文字框", script_name(script)),
+                );
+            }
+        }
+    }
+
+    if e.0.is_empty() {
+        Ok(())
+    } else {
+        Err(e.0)
+    }
+}
+
+fn validate_block(e: &mut Errors, i: usize, b: &Block) {
+    let f = |name: &str| format!("layout.blocks[{i}].{name}");
+    e.coord_mm(&f("x"), b.x, "文字框位置 x");
+    e.coord_mm(&f("y"), b.y, "文字框位置 y");
+    e.length_mm(&f("w"), b.w, "文字框宽度");
+    e.length_mm(&f("h"), b.h, "文字框高度");
+    e.length_mm(&f("font_size_mm"), b.font_size_mm, "字号");
+    if let Some(m) = &b.material {
+        if m.chars().count() > MAX_MATERIAL_CHARS {
+            e.add(
+                f("material"),
+                format!("材质不能超过 {MAX_MATERIAL_CHARS} 个字"),
+            );
+        }
+    }
+}
+
+pub(crate) fn script_name(s: Script) -> &'static str {
+    match s {
+        Script::Mn => "蒙古文",
+        Script::Zh => "汉文",
+        Script::Foreign => "外文",
+    }
+}
