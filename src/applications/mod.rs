@@ -114,7 +114,7 @@ pub struct SubmitResult {
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 pub struct ChangeItem {
     pub message: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
 }
 

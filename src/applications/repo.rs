@@ -93,6 +93,8 @@ pub struct AttachmentRow {
     pub id: String,
     pub application_id: String,
     pub revision: i32,
+    /// Order of upload within the revision.
+    pub position: i32,
     pub sha256: String,
     pub content_type: String,
     pub original_name: String,
@@ -177,10 +179,12 @@ fn insert_revision(
     let mut rows: Vec<AttachmentRow> = rev
         .uploads
         .iter()
-        .map(|u| AttachmentRow {
+        .enumerate()
+        .map(|(i, u)| AttachmentRow {
             id: uuid::Uuid::new_v4().to_string(),
             application_id: app_id.to_owned(),
             revision: n,
+            position: i as i32,
             sha256: u.image.sha256.clone(),
             content_type: u.image.format.content_type().to_owned(),
             original_name: u.original_name.clone(),
@@ -390,11 +394,7 @@ pub fn list_attachments(
     let mut q = attachments::table
         .filter(attachments::application_id.eq(app_id))
         .select(AttachmentRow::as_select())
-        .order((
-            attachments::revision,
-            attachments::created_at,
-            attachments::id,
-        ))
+        .order((attachments::revision, attachments::position))
         .into_boxed();
     if let Some(n) = revision {
         q = q.filter(attachments::revision.eq(n));
@@ -448,8 +448,8 @@ pub struct TransitionResult {
     pub approval_no: Option<String>,
 }
 
-/// Checks that `actor` may take `action` on `app` now: 403 for the role, 422 for the state,
-/// 409 for a stale version. The same check runs again inside the transaction.
+/// Checks that `actor` may take `action` on `app` now: 403 for the role, 409 for a stale
+/// version, 422 for the state. The same check runs again inside the transaction.
 pub fn precheck(
     app: &ApplicationRow,
     actor: &User,
@@ -460,19 +460,20 @@ pub fn precheck(
         return Err(AppError::not_found());
     }
     let from = app.status()?;
-    match workflow::find(action, from, actor.role) {
-        Err(Refusal::Role) => return Err(AppError::forbidden()),
-        Err(Refusal::State) => {
-            return Err(AppError::unprocessable(
-                "illegal_transition",
-                format!("申请当前状态为“{}”，不能{}", from.label(), action.label()),
-            )
-            .with_details(serde_json::json!({"status": from, "action": action})))
-        }
-        Ok(_) => {}
+    let refusal = workflow::find(action, from, actor.role).err();
+    if refusal == Some(Refusal::Role) {
+        return Err(AppError::forbidden());
     }
+    // A decision taken on an outdated view is a conflict, whatever the state is now.
     if app.version != expected {
         return Err(version_conflict(app.version));
+    }
+    if refusal == Some(Refusal::State) {
+        return Err(AppError::unprocessable(
+            "illegal_transition",
+            format!("申请当前状态为“{}”，不能{}", from.label(), action.label()),
+        )
+        .with_details(serde_json::json!({"status": from, "action": action})));
     }
     Ok(())
 }

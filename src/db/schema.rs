@@ -58,6 +58,7 @@ diesel::table! {
         id -> Text,
         application_id -> Text,
         revision -> Integer,
+        position -> Integer,
         sha256 -> Text,
         content_type -> Text,
         original_name -> Text,

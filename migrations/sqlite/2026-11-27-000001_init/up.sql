@@ -55,6 +55,7 @@ CREATE TABLE attachments (
     id TEXT PRIMARY KEY NOT NULL,
     application_id TEXT NOT NULL REFERENCES applications (id),
     revision INTEGER NOT NULL,
+    position INTEGER NOT NULL,
     sha256 TEXT NOT NULL,
     content_type TEXT NOT NULL,
     original_name TEXT NOT NULL,

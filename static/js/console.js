@@ -1,0 +1,570 @@
+// The officials' console: the queue by status, the detail of an application (design beside the
+// faithful preview, findings, revisions compared, events), the actions of each role, and the
+// admin's accounts of officials.
+
+import { api, login, session } from './api.js';
+import { h, replace, heading, notice, nextId, fmtDate, debounce } from './dom.js';
+import { MN, STATUS, STATUS_ORDER, ROLE } from './labels.js';
+import { protectedImg, releaseImages, statusBadge, eventList, specDiff, changeItems } from './detail.js';
+import { findingList, VERDICT } from './findings.js';
+import { renderUserBox, onSessionEnd } from './shell.js';
+
+const main = document.getElementById('main');
+const OFFICIAL = ['translator', 'reviewer', 'admin'];
+const queue = { status: null, year: '', q: '', page: 1, perPage: 20 };
+let pendingMessage = null; // shown on the next render (e.g. after a version conflict)
+
+function field(label, input, hint) {
+  const id = nextId();
+  input.id = id;
+  const hintEl = hint ? h('p', { class: 'hint', id: `${id}-hint`, text: hint }) : null;
+  if (hintEl) input.setAttribute('aria-describedby', hintEl.id);
+  return h('div', { class: 'field' }, h('div', { class: 'field-body' }, h('label', { for: id, text: label }), input, hintEl));
+}
+
+function banner() {
+  const el = h('div', { class: 'notice', hidden: true });
+  if (pendingMessage) {
+    notice(el, pendingMessage.text, pendingMessage.kind);
+    pendingMessage = null;
+  }
+  return el;
+}
+
+// ---------------------------------------------------------------- login
+
+function loginView() {
+  const msg = banner();
+  const user = h('input', { type: 'text', autocomplete: 'username' });
+  const pass = h('input', { type: 'password', autocomplete: 'current-password' });
+  const form = h(
+    'form',
+    { class: 'card-form narrow', novalidate: true },
+    field('用户名', user),
+    field('密码', pass),
+    h('button', { type: 'submit', class: 'primary', text: '登录' }),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const r = await login(user.value.trim(), pass.value);
+      if (!OFFICIAL.includes(r.role)) {
+        pendingMessage = { text: '这是商户账号，请到“商户申请”页面办理。', kind: 'info' };
+      }
+      renderUserBox();
+      queue.status = null;
+      go('#/');
+    } catch (err) {
+      notice(msg, err.message, 'error');
+    }
+  });
+  replace(main, heading(1, '审批工作台', MN.console), h('p', { class: 'lead', text: '民委翻译人员、审核人员和管理员登录。' }), msg, form);
+  user.focus();
+}
+
+// ---------------------------------------------------------------- queue
+
+function defaultStatus(role) {
+  return role === 'translator' ? 'translating' : role === 'reviewer' ? 'in_review' : '';
+}
+
+function listQuery(status, page, perPage) {
+  const p = new URLSearchParams();
+  if (status) p.set('status', status);
+  if (queue.year) p.set('year', queue.year);
+  if (queue.q.trim()) p.set('q', queue.q.trim());
+  p.set('page', page);
+  p.set('per_page', perPage);
+  return `/applications?${p}`;
+}
+
+async function queueView() {
+  const s = session.get();
+  if (queue.status === null) queue.status = defaultStatus(s.role);
+  const tabs = h('div', { class: 'tabs', role: 'group', 'aria-label': '按状态查看' });
+  const table = h('div', { class: 'queue-table', 'aria-live': 'polite' });
+  const pager = h('nav', { class: 'pager', 'aria-label': '翻页' });
+  const year = h(
+    'select',
+    {},
+    h('option', { value: '', text: '全部年份' }),
+    Array.from({ length: 6 }, (_, k) => new Date().getFullYear() - k).map((y) => h('option', { value: y, selected: String(y) === queue.year, text: `${y} 年` })),
+  );
+  const q = h('input', { type: 'search', value: queue.q, placeholder: '店铺名称或信用代码', maxlength: 100 });
+  const filters = h(
+    'form',
+    { class: 'filters', role: 'search' },
+    field('提交年份', year),
+    field('查找', q),
+    h('button', { type: 'submit', text: '查询' }),
+  );
+  filters.addEventListener('submit', (e) => {
+    e.preventDefault();
+    queue.year = year.value;
+    queue.q = q.value;
+    queue.page = 1;
+    load();
+  });
+  year.addEventListener('change', () => filters.requestSubmit());
+
+  const parts = [heading(1, '审批工作台', MN.console), banner()];
+  if (s.role === 'admin') parts.push(h('p', {}, h('a', { href: '#/users', class: 'button', text: '管理工作人员账号' })));
+  parts.push(filters, tabs, table, pager);
+  replace(main, ...parts);
+
+  async function counts() {
+    const all = ['', ...STATUS_ORDER];
+    const totals = await Promise.all(all.map((st) => api(listQuery(st, 1, 1)).then((r) => r.total).catch(() => null)));
+    replace(
+      tabs,
+      all.map((st, k) =>
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'tab',
+            'aria-pressed': String(queue.status === st),
+            dataset: { status: st || 'all' },
+            onclick: () => {
+              queue.status = st;
+              queue.page = 1;
+              load();
+            },
+          },
+          h('span', { text: st ? STATUS[st] : '全部' }),
+          h('span', { class: 'count', text: totals[k] == null ? '–' : totals[k] }),
+        ),
+      ),
+    );
+  }
+
+  async function load() {
+    counts();
+    table.setAttribute('aria-busy', 'true');
+    try {
+      const page = await api(listQuery(queue.status, queue.page, queue.perPage));
+      table.removeAttribute('aria-busy');
+      if (page.items.length === 0) {
+        replace(table, h('p', { class: 'empty', text: '没有符合条件的申请' }));
+      } else {
+        replace(
+          table,
+          h(
+            'table',
+            { class: 'list' },
+            h('caption', { class: 'sr-only', text: '申请列表' }),
+            h('thead', {}, h('tr', {}, ['店铺名称', '信用代码', '苏木乡镇', '状态', '提交时间', ''].map((t) => h('th', { scope: 'col', text: t })))),
+            h(
+              'tbody',
+              {},
+              page.items.map((a) =>
+                h(
+                  'tr',
+                  {},
+                  h('td', { 'data-label': '店铺名称' }, h('a', { href: `#/app/${encodeURIComponent(a.id)}`, class: 'shop', text: a.shop_name })),
+                  h('td', { 'data-label': '信用代码', class: 'mono', text: a.license_no }),
+                  h('td', { 'data-label': '苏木乡镇', text: a.township }),
+                  h('td', { 'data-label': '状态' }, statusBadge(a.status), a.status === 'in_review' && !a.translation_confirmed ? h('span', { class: 'tag', text: '译文待确认' }) : null),
+                  h('td', { 'data-label': '提交时间', text: fmtDate(a.submitted_at) }),
+                  h('td', {}, h('a', { href: `#/app/${encodeURIComponent(a.id)}`, class: 'button small', text: '办理', 'aria-label': `办理：${a.shop_name}` })),
+                ),
+              ),
+            ),
+          ),
+        );
+      }
+      const pages = Math.max(1, Math.ceil(page.total / page.per_page));
+      replace(
+        pager,
+        h('button', { type: 'button', disabled: queue.page <= 1, text: '上一页', onclick: () => { queue.page--; load(); } }),
+        h('span', { text: `第 ${queue.page} / ${pages} 页，共 ${page.total} 件` }),
+        h('button', { type: 'button', disabled: queue.page >= pages, text: '下一页', onclick: () => { queue.page++; load(); } }),
+      );
+    } catch (err) {
+      table.removeAttribute('aria-busy');
+      replace(table, h('p', { class: 'notice error', role: 'alert', text: err.message }));
+    }
+  }
+  load();
+}
+
+// ---------------------------------------------------------------- detail
+
+/** The design image, zoomable in a modal with buttons, the wheel and the keyboard. */
+function zoomable(url, alt) {
+  const dialog = h('dialog', { class: 'zoom', 'aria-label': '查看设计图' });
+  let scale = 1;
+  const big = protectedImg(url, alt, 'zoom-img');
+  const apply = () => {
+    big.style.transform = `scale(${scale})`;
+    level.textContent = `${Math.round(scale * 100)}%`;
+  };
+  const level = h('span', { class: 'level', text: '100%' });
+  const zoomBy = (k) => {
+    scale = Math.min(8, Math.max(0.25, scale * k));
+    apply();
+  };
+  replace(
+    dialog,
+    h(
+      'div',
+      { class: 'zoom-bar' },
+      h('button', { type: 'button', text: '放大', onclick: () => zoomBy(1.25) }),
+      h('button', { type: 'button', text: '缩小', onclick: () => zoomBy(0.8) }),
+      h('button', { type: 'button', text: '原大', onclick: () => { scale = 1; apply(); } }),
+      level,
+      h('button', { type: 'button', class: 'close', text: '关闭', onclick: () => dialog.close() }),
+    ),
+    h('div', { class: 'zoom-stage' }, big),
+  );
+  dialog.addEventListener('wheel', (e) => {
+    e.preventDefault();
+    zoomBy(e.deltaY < 0 ? 1.1 : 0.9);
+  });
+  dialog.addEventListener('keydown', (e) => {
+    if (e.key === '+' || e.key === '=') zoomBy(1.25);
+    if (e.key === '-') zoomBy(0.8);
+  });
+  const thumb = protectedImg(url, alt, 'design-img');
+  const open = h('button', { type: 'button', class: 'zoom-open', title: '点击放大查看', 'aria-label': `放大查看：${alt}` }, thumb);
+  open.addEventListener('click', () => dialog.showModal());
+  return h('div', { class: 'design-view' }, open, dialog);
+}
+
+function compareRevisions(d) {
+  const revs = d.revisions;
+  if (revs.length < 2) return h('p', { class: 'hint', text: '目前只有一版，没有可比较的修改。' });
+  const sel = (value) =>
+    h('select', {}, revs.map((r) => h('option', { value: r.n, selected: r.n === value, text: `第 ${r.n} 版（${fmtDate(r.created_at)}，${r.author.display_name || ''}）` })));
+  const a = sel(revs[revs.length - 2].n);
+  const b = sel(revs[revs.length - 1].n);
+  const out = h('div', { class: 'compare-out' });
+  const render = () => {
+    const ra = revs.find((r) => r.n === Number(a.value));
+    const rb = revs.find((r) => r.n === Number(b.value));
+    replace(
+      out,
+      specDiff(ra.spec, rb.spec),
+      h(
+        'div',
+        { class: 'side-by-side' },
+        h('figure', {}, protectedImg(ra.preview_url + '?width_px=720', `第 ${ra.n} 版效果图`, 'preview-img'), h('figcaption', { text: `第 ${ra.n} 版：${VERDICT[ra.verdict]}` })),
+        h('figure', {}, protectedImg(rb.preview_url + '?width_px=720', `第 ${rb.n} 版效果图`, 'preview-img'), h('figcaption', { text: `第 ${rb.n} 版：${VERDICT[rb.verdict]}` })),
+      ),
+    );
+  };
+  a.addEventListener('change', render);
+  b.addEventListener('change', render);
+  render();
+  return h('div', { class: 'compare' }, h('div', { class: 'row2' }, field('较早的版本', a), field('较新的版本', b)), out);
+}
+
+/** Sends a transition; a version conflict shows its message and reloads the detail. */
+async function transition(d, body, msgEl) {
+  try {
+    const r = await api(`/applications/${encodeURIComponent(d.id)}/transitions`, { method: 'POST', json: { expected_version: d.version, ...body } });
+    const done = {
+      supply_translation: '译文已提交，申请转入审核。',
+      confirm_translation: '译文已确认。',
+      approve: `已批准，批准文号：${r.approval_no || ''}`,
+      reject: '已作出不予批准的决定，商户可以看到理由。',
+      request_changes: '已退回商户修改。',
+    };
+    pendingMessage = { text: done[body.action] || '已办理。', kind: 'ok' };
+    detailView(d.id);
+  } catch (err) {
+    // Someone else acted first: a stale version, or a state that no longer allows the action.
+    if (err.code === 'version_conflict' || err.code === 'illegal_transition') {
+      pendingMessage = { text: `${err.message}（已为您刷新）`, kind: 'error' };
+      detailView(d.id);
+      return;
+    }
+    notice(msgEl, err.message, 'error');
+  }
+}
+
+function translatorPanel(d, rev, msg) {
+  const box = h('div', { class: 'panel' });
+  if (d.available_actions.includes('supply_translation')) {
+    const ta = h('textarea', { rows: 3, lang: 'mn-Mong', class: 'mn-input', value: rev.spec.texts.mn || '' });
+    const img = h('img', { class: 'preview-img', alt: '按译文绘制的效果图', hidden: true });
+    const state = h('p', { class: 'preview-state', role: 'status', text: '输入译文后显示效果图' });
+    const found = h('div', {});
+    let seq = 0;
+    let url = null;
+    const live = debounce(async () => {
+      const my = ++seq;
+      const spec = { ...rev.spec, texts: { ...rev.spec.texts, mn: ta.value.trim() }, translation_requested: false };
+      state.hidden = false;
+      state.textContent = '正在更新效果图…';
+      try {
+        const [c, blob] = await Promise.all([
+          api('/check', { method: 'POST', json: spec }),
+          api('/preview?width_px=800', { method: 'POST', json: spec, as: 'blob' }),
+        ]);
+        if (my !== seq) return;
+        if (url) URL.revokeObjectURL(url);
+        url = URL.createObjectURL(blob);
+        img.src = url;
+        img.hidden = false;
+        state.hidden = true;
+        replace(found, findingList(c.findings));
+      } catch (err) {
+        if (my === seq) state.textContent = err.message;
+      }
+    }, 300);
+    ta.addEventListener('input', live);
+    live();
+    box.append(
+      h('h3', { text: '提供蒙古文译文' }),
+      field('蒙古文译文', ta, '按店铺汉文名称翻译，提交后即视为已确认的译文'),
+      h('div', { class: 'preview-frame' }, img, state),
+      found,
+      h('button', {
+        type: 'button',
+        class: 'primary',
+        text: '提交译文',
+        onclick: () => {
+          if (!ta.value.trim()) return notice(msg, '请填写蒙古文译文', 'error');
+          transition(d, { action: 'supply_translation', mn: ta.value.trim() }, msg);
+        },
+      }),
+    );
+  }
+  if (d.available_actions.includes('confirm_translation')) {
+    box.append(
+      h('h3', { text: '确认蒙古文译文' }),
+      h('p', { class: 'mn-inline big', lang: 'mn-Mong', text: rev.spec.texts.mn || '（没有蒙古文）' }),
+      d.translation_confirmed
+        ? h('p', { class: 'ok-line', text: '译文已确认。' })
+        : h('button', { type: 'button', class: 'primary', text: '确认译文无误', onclick: () => transition(d, { action: 'confirm_translation' }, msg) }),
+    );
+  }
+  return box;
+}
+
+function reviewerPanel(d, rev, msg) {
+  const box = h('div', { class: 'panel' });
+  const acts = d.available_actions;
+  if (acts.includes('approve')) {
+    const comment = h('textarea', { rows: 2, maxlength: 500 });
+    box.append(
+      h('h3', { text: '批准' }),
+      d.translation_confirmed ? null : h('p', { class: 'notice warn', text: '蒙古文译文尚未经翻译人员确认，确认后才能批准。' }),
+      rev.verdict === 'fail' ? h('p', { class: 'notice warn', text: '这一版仍有不符合规定的问题，不能批准，请退回修改。' }) : null,
+      field('审批意见（可不填）', comment),
+      h('button', { type: 'button', class: 'primary', text: '批准', onclick: () => transition(d, { action: 'approve', comment: comment.value.trim() || null }, msg) }),
+    );
+  }
+  if (acts.includes('request_changes')) {
+    const list = h('ul', { class: 'checklist' });
+    const addItem = (message, rule, checked) => {
+      const cb = h('input', { type: 'checkbox', checked, 'aria-label': '退回时包含这一条' });
+      const text = h('input', { type: 'text', value: message, maxlength: 500, 'aria-label': '需要修改的内容' });
+      const li = h('li', { dataset: { rule: rule || '' } }, cb, text, rule ? h('span', { class: 'rule', text: rule }) : null);
+      li._item = () => (cb.checked && text.value.trim() ? { message: text.value.trim(), rule: rule || null } : null);
+      list.append(li);
+      return text;
+    };
+    for (const f of rev.findings) {
+      if (f.severity !== 'pending') addItem(f.message, f.rule, true);
+    }
+    const comment = h('textarea', { rows: 2, maxlength: 500 });
+    box.append(
+      h('h3', { text: '退回修改' }),
+      h('p', { class: 'hint', text: '下面已按检查结果列出问题，可修改文字、取消勾选或添加，一次全部告知商户。' }),
+      list,
+      h('button', { type: 'button', class: 'small', text: '＋ 添加一条', onclick: () => addItem('', null, true).focus() }),
+      field('说明（可不填）', comment),
+      h('button', {
+        type: 'button',
+        text: '退回修改',
+        onclick: () => {
+          const items = [...list.children].map((li) => li._item()).filter(Boolean);
+          if (items.length === 0) return notice(msg, '请至少勾选或填写一条需要修改的内容', 'error');
+          transition(d, { action: 'request_changes', items, comment: comment.value.trim() || null }, msg);
+        },
+      }),
+    );
+  }
+  if (acts.includes('reject')) {
+    const reason = h('textarea', { rows: 2, maxlength: 500 });
+    box.append(
+      h('h3', { text: '不予批准' }),
+      field('理由（必填，商户可以看到）', reason),
+      h('button', {
+        type: 'button',
+        class: 'danger',
+        text: '不予批准',
+        onclick: () => {
+          if (!reason.value.trim()) {
+            notice(msg, '不予批准时必须写明理由', 'error');
+            reason.focus();
+            return;
+          }
+          transition(d, { action: 'reject', comment: reason.value.trim() }, msg);
+        },
+      }),
+    );
+  }
+  return box;
+}
+
+async function detailView(id) {
+  releaseImages();
+  const top = banner();
+  replace(main, top, h('p', { 'aria-busy': 'true', text: '正在读取…' }));
+  let d;
+  try {
+    d = await api(`/applications/${encodeURIComponent(id)}`);
+  } catch (err) {
+    replace(main, h('p', { class: 'notice error', role: 'alert', text: err.message }), h('a', { href: '#/', text: '返回队列' }));
+    return;
+  }
+  const rev = d.revisions[d.revisions.length - 1];
+  const msg = h('div', { class: 'notice', hidden: true });
+  const designs = rev.attachments;
+  const designBox = h('div', { class: 'designs' });
+  const showDesign = (k) => replace(designBox, zoomable(designs[k].url, `设计图 ${k + 1}：${designs[k].original_name}`));
+  if (designs.length) showDesign(0);
+  else designBox.append(h('p', { text: '没有设计图' }));
+
+  const role = session.get().role;
+  const canAct = d.available_actions.length > 0;
+  replace(
+    main,
+    h('p', {}, h('a', { href: '#/', text: '← 返回队列' })),
+    h('h1', { class: 'detail-title' }, h('span', { class: 'shop', text: d.shop_name }), ' ', statusBadge(d.status, d.status_label), h('span', { class: 'ver', text: `第 ${d.current_revision} 版` })),
+    top,
+    d.approval_no ? h('p', { class: 'approval-box' }, '批准文号：', h('strong', { class: 'approval-no', text: d.approval_no })) : null,
+    h(
+      'dl',
+      { class: 'facts' },
+      ...[
+        ['商户', d.merchant.display_name],
+        ['统一社会信用代码', d.license_no],
+        ['苏木乡镇', d.township],
+        ['地址', d.address],
+        ['联系电话', d.phone],
+        ['汉文', rev.spec.texts.zh],
+        ['蒙古文译文', d.translation_confirmed ? '已确认' : rev.spec.texts.mn ? '待确认' : '待翻译'],
+        ['提交时间', fmtDate(d.submitted_at)],
+      ].flatMap(([k, v]) => [h('dt', { text: k }), h('dd', { text: v || '' })]),
+    ),
+    h(
+      'section',
+      { class: 'pair', 'aria-label': '设计图与效果图对照' },
+      h(
+        'figure',
+        {},
+        designBox,
+        designs.length > 1
+          ? h('div', { class: 'thumb-row' }, designs.map((a, k) => h('button', { type: 'button', class: 'small', text: `设计图 ${k + 1}`, onclick: () => showDesign(k) })))
+          : null,
+        h('figcaption', { text: '商户上传的设计图（点击放大）' }),
+      ),
+      h('figure', {}, protectedImg(rev.preview_url + '?width_px=960', '按规定绘制的效果图', 'preview-img'), h('figcaption', { text: '系统按申请内容绘制的效果图' })),
+    ),
+    h('section', {}, h('h2', { text: '检查结果' }), h('p', { class: `verdict v-${rev.verdict}`, text: VERDICT[rev.verdict] }), findingList(rev.findings)),
+    d.requested_changes ? h('section', {}, h('h2', { text: '已要求商户修改' }), changeItems(d.requested_changes)) : null,
+    canAct
+      ? h(
+          'section',
+          { class: 'act' },
+          h('h2', { text: '办理' }),
+          msg,
+          role === 'translator' || role === 'admin' ? translatorPanel(d, rev, msg) : null,
+          role === 'reviewer' || role === 'admin' ? reviewerPanel(d, rev, msg) : null,
+        )
+      : h('p', { class: 'hint', text: `当前状态为“${d.status_label}”，您无需办理。` }),
+    h('section', {}, h('h2', { text: '各版本对比' }), compareRevisions(d)),
+    h('section', {}, h('h2', { text: '办理经过' }), eventList(d.events)),
+  );
+}
+
+// ---------------------------------------------------------------- admin
+
+async function usersView() {
+  const msg = banner();
+  const list = h('div', {});
+  const f = {
+    username: h('input', { type: 'text', autocomplete: 'off', maxlength: 32 }),
+    display_name: h('input', { type: 'text', maxlength: 64 }),
+    password: h('input', { type: 'password', autocomplete: 'new-password' }),
+    role: h('select', {}, ['translator', 'reviewer', 'admin'].map((r) => h('option', { value: r, text: ROLE[r] }))),
+  };
+  const form = h(
+    'form',
+    { class: 'card-form', novalidate: true },
+    h('h2', { text: '新建工作人员账号' }),
+    field('用户名', f.username, '3–32 位字母、数字、下划线、点或连字符'),
+    field('姓名', f.display_name),
+    field('初始密码', f.password, '至少 8 位，请告知本人后尽快修改'),
+    field('岗位', f.role),
+    h('button', { type: 'submit', class: 'primary', text: '创建账号' }),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const u = await api('/users', {
+        method: 'POST',
+        json: { username: f.username.value.trim(), display_name: f.display_name.value.trim(), password: f.password.value, role: f.role.value },
+      });
+      notice(msg, `已创建${ROLE[u.role]}账号“${u.username}”。`, 'ok');
+      form.reset();
+      load();
+    } catch (err) {
+      notice(msg, err.message, 'error');
+    }
+  });
+  async function load() {
+    try {
+      const users = await api('/users');
+      replace(
+        list,
+        h(
+          'table',
+          { class: 'list' },
+          h('caption', { text: '工作人员' }),
+          h('thead', {}, h('tr', {}, ['用户名', '姓名', '岗位', '创建时间'].map((t) => h('th', { scope: 'col', text: t })))),
+          h('tbody', {}, users.map((u) => h('tr', {}, h('td', { 'data-label': '用户名', text: u.username }), h('td', { 'data-label': '姓名', text: u.display_name }), h('td', { 'data-label': '岗位', text: ROLE[u.role] || u.role }), h('td', { 'data-label': '创建时间', text: fmtDate(u.created_at + 'Z') })))),
+        ),
+      );
+    } catch (err) {
+      notice(msg, err.message, 'error');
+    }
+  }
+  replace(main, h('p', {}, h('a', { href: '#/', text: '← 返回队列' })), heading(1, '工作人员账号', MN.console), msg, h('div', { class: 'two' }, form, list));
+  load();
+}
+
+// ---------------------------------------------------------------- routing
+
+/** Shows the view of `hash` (also when it is already the current one). */
+function go(hash) {
+  if (location.hash === hash || (!hash && !location.hash)) route();
+  else location.hash = hash;
+}
+
+function route() {
+  const s = session.get();
+  if (!s) return loginView();
+  if (!OFFICIAL.includes(s.role)) {
+    replace(main, heading(1, '审批工作台', MN.console), banner(), h('p', {}, '您登录的是商户账号。请到 ', h('a', { href: '/portal.html', text: '商户申请' }), ' 办理，或退出后用工作人员账号登录。'));
+    return;
+  }
+  const hash = location.hash || '#/';
+  const m = hash.match(/^#\/app\/(.+)$/);
+  if (m) detailView(decodeURIComponent(m[1]));
+  else if (hash === '#/users' && s.role === 'admin') usersView();
+  else queueView();
+  main.focus({ preventScroll: true });
+}
+
+onSessionEnd((expired) => {
+  pendingMessage = { text: expired ? '登录已过期，请重新登录。' : '已退出登录。', kind: 'info' };
+  go('');
+});
+window.addEventListener('hashchange', route);
+renderUserBox();
+route();

@@ -1,0 +1,12 @@
+//! Black-box tests of the service: the real server over HTTP, a fresh database each.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod accounts;
+mod errors;
+mod openapi;
+mod startup;
+mod stats;
+mod uploads;
+mod workflow;
