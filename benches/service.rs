@@ -1,2 +1,240 @@
-// Placeholder until the benchmark lands.
-fn main() {}
+//! The service under load of data: 100,000 applications in SQLite, measured over HTTP on
+//! loopback. `cargo bench --bench service` reports medians for the approval counts, the
+//! officials' first page filtered by status, and a submission with a 1 MB JPEG.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use diesel::connection::SimpleConnection;
+use reqwest::multipart::{Form, Part};
+use serde_json::{json, Value};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use signboard::config::Config;
+use signboard::db::DbUrl;
+use signboard::http::SystemClock;
+
+const APPLICATIONS: usize = 100_000;
+
+struct Bench {
+    rt: tokio::runtime::Runtime,
+    base: String,
+    client: reqwest::Client,
+    reviewer: String,
+    merchant: String,
+    _tmp: tempfile::TempDir,
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// 100,000 applications over three years, in every status, written in one statement.
+fn seed(db: &signboard::db::Db) {
+    let mut conn = db.get().unwrap();
+    conn.batch_execute(&format!(
+        "INSERT INTO users (id, username, password_hash, display_name, phone, role, created_at)
+         VALUES ('seed-merchant', 'seed', 'x', 'seed', NULL, 'merchant', '2024-01-01 00:00:00');
+         WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < {APPLICATIONS})
+         INSERT INTO applications (id, merchant_id, shop_name, license_no, address, township, phone,
+             status, version, current_revision, translation_confirmed, approval_no, submitted_at,
+             submitted_year, decided_at, decided_year, decided_month, updated_at, idempotency_key)
+         SELECT printf('seed-%06d', i), 'seed-merchant', printf('商店%d', i), '91350100M000100Y43',
+             '地址', CASE i % 7 WHEN 0 THEN '八仙筒镇' ELSE '大沁他拉镇' END, '13800000000',
+             CASE i % 6 WHEN 0 THEN 'translating' WHEN 1 THEN 'in_review' WHEN 2 THEN 'changes_requested'
+                        WHEN 3 THEN 'approved' WHEN 4 THEN 'rejected' ELSE 'withdrawn' END,
+             2, 1, 1, CASE i % 6 WHEN 3 THEN printf('号%d', i) ELSE NULL END,
+             datetime('2023-01-01', printf('+%d minutes', i * 15)),
+             CAST(strftime('%Y', datetime('2023-01-01', printf('+%d minutes', i * 15))) AS INTEGER),
+             CASE WHEN i % 6 >= 3 THEN datetime('2023-01-02', printf('+%d minutes', i * 15)) END,
+             CASE WHEN i % 6 >= 3 THEN CAST(strftime('%Y', datetime('2023-01-02', printf('+%d minutes', i * 15))) AS INTEGER) END,
+             CASE WHEN i % 6 >= 3 THEN CAST(strftime('%m', datetime('2023-01-02', printf('+%d minutes', i * 15))) AS INTEGER) END,
+             datetime('2023-01-02', printf('+%d minutes', i * 15)), NULL
+         FROM seq;
+         ANALYZE;"
+    ))
+    .unwrap();
+}
+
+fn setup() -> Bench {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let config = Config {
+        bind: "127.0.0.1:0".into(),
+        database: DbUrl::Sqlite(data.join("bench.db")),
+        data_dir: data.clone(),
+        fonts_dir: root().join("fonts"),
+        static_dir: root().join("static"),
+        jwt_secret: Some("bench-secret-bench-secret-bench-secret".into()),
+        admin_password: Some("admin-password".into()),
+        timezone: chrono_tz::Asia::Shanghai,
+        approval_prefix: "奈民委牌审".into(),
+        rules_profile: None,
+        db_pool: 8,
+        workers: 2,
+        argon2_memory_kib: signboard::auth::password::DEFAULT_MEMORY_KIB,
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let services = signboard::prepare(config, Arc::new(SystemClock)).unwrap();
+    seed(&services.state.db);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server = signboard::serve(services, listener).unwrap();
+    rt.spawn(server);
+    let client = reqwest::Client::new();
+    let (reviewer, merchant) = rt.block_on(async {
+        let login = |u: &'static str, p: &'static str| {
+            let client = client.clone();
+            let base = base.clone();
+            async move {
+                let v: Value = client
+                    .post(format!("{base}/api/v1/auth/login"))
+                    .json(&json!({"username": u, "password": p}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                v["token"].as_str().unwrap().to_owned()
+            }
+        };
+        let admin = login("admin", "admin-password").await;
+        client
+            .post(format!("{base}/api/v1/users"))
+            .bearer_auth(&admin)
+            .json(&json!({"username": "reviewer", "password": "reviewer-pass", "role": "reviewer"}))
+            .send()
+            .await
+            .unwrap();
+        client
+            .post(format!("{base}/api/v1/auth/register"))
+            .json(&json!({"username": "merchant", "password": "merchant-pass"}))
+            .send()
+            .await
+            .unwrap();
+        (
+            login("reviewer", "reviewer-pass").await,
+            login("merchant", "merchant-pass").await,
+        )
+    });
+    Bench {
+        rt,
+        base,
+        client,
+        reviewer,
+        merchant,
+        _tmp: tmp,
+    }
+}
+
+/// A photo-like JPEG of about 1 MB.
+fn jpeg_1mb() -> Vec<u8> {
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let img = image::RgbImage::from_fn(1400, 900, |x, y| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let noise = (state & 0x3F) as u8;
+        image::Rgb([
+            (x / 6) as u8 ^ noise,
+            (y / 4) as u8 ^ noise,
+            ((x + y) / 9) as u8,
+        ])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+        .encode_image(&img)
+        .unwrap();
+    out
+}
+
+fn application() -> Value {
+    json!({
+        "shop_name": "奈曼旗民族商贸城", "license_no": "91350100M000100Y43",
+        "address": "大沁他拉镇团结路 8 号", "township": "大沁他拉镇", "phone": "0475-4212345",
+        "sign": {"kind": "shop_plaque", "width_mm": 6000, "height_mm": 1500,
+                 "arrangement": "horizontal", "material": "acrylic", "illuminated": true},
+        "texts": {"mn": "ᠨᠠᠢᠮᠠᠨ ᠬᠣᠳᠠᠯᠳᠤᠭᠠ ᠶᠢᠨ ᠲᠥᠪ", "zh": "奈曼旗民族商贸城"}
+    })
+}
+
+fn service(c: &mut Criterion) {
+    let b = setup();
+    let mut group = c.benchmark_group("service_100k_sqlite");
+    group.measurement_time(Duration::from_secs(8));
+
+    group.bench_function("GET /stats/approvals", |bench| {
+        bench.iter(|| {
+            b.rt.block_on(async {
+                let r = b
+                    .client
+                    .get(format!("{}/api/v1/stats/approvals", b.base))
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(r.status().is_success());
+                r.bytes().await.unwrap()
+            })
+        })
+    });
+
+    group.bench_function(
+        "GET /applications?status=in_review (official, page 1)",
+        |bench| {
+            bench.iter(|| {
+                b.rt.block_on(async {
+                    let r = b
+                        .client
+                        .get(format!("{}/api/v1/applications?status=in_review", b.base))
+                        .bearer_auth(&b.reviewer)
+                        .send()
+                        .await
+                        .unwrap();
+                    assert!(r.status().is_success());
+                    r.bytes().await.unwrap()
+                })
+            })
+        },
+    );
+
+    let jpeg = jpeg_1mb();
+    eprintln!("submission JPEG: {} bytes", jpeg.len());
+    let app_json = application().to_string();
+    group.sample_size(30);
+    group.bench_function("POST /applications with a 1 MB JPEG", |bench| {
+        bench.iter(|| {
+            b.rt.block_on(async {
+                let form = Form::new()
+                    .part("application", Part::text(app_json.clone()))
+                    .part(
+                        "design",
+                        Part::bytes(jpeg.clone())
+                            .file_name("design.jpg")
+                            .mime_str("image/jpeg")
+                            .unwrap(),
+                    );
+                let r = b
+                    .client
+                    .post(format!("{}/api/v1/applications", b.base))
+                    .bearer_auth(&b.merchant)
+                    .multipart(form)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), 201);
+                r.bytes().await.unwrap()
+            })
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, service);
+criterion_main!(benches);

@@ -521,19 +521,11 @@ pub fn apply_transition(
                     ));
                 }
             }
-            Action::Reject => {
-                if input
-                    .comment
-                    .as_deref()
-                    .map(str::trim)
-                    .unwrap_or("")
-                    .is_empty()
-                {
-                    return Err(AppError::unprocessable(
-                        "reason_required",
-                        "不予批准时必须写明理由",
-                    ));
-                }
+            Action::Reject if input.comment.as_deref().is_none_or(|c| c.trim().is_empty()) => {
+                return Err(AppError::unprocessable(
+                    "reason_required",
+                    "不予批准时必须写明理由",
+                ));
             }
             Action::RequestChanges => {
                 let items = input.items.clone().unwrap_or_default();

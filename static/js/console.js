@@ -3,7 +3,7 @@
 // admin's accounts of officials.
 
 import { api, login, session } from './api.js';
-import { h, replace, heading, notice, nextId, fmtDate, debounce } from './dom.js';
+import { h, append, replace, heading, notice, nextId, fmtDate, debounce } from './dom.js';
 import { MN, STATUS, STATUS_ORDER, ROLE } from './labels.js';
 import { protectedImg, releaseImages, statusBadge, eventList, specDiff, changeItems } from './detail.js';
 import { findingList, VERDICT } from './findings.js';
@@ -112,9 +112,12 @@ async function queueView() {
   parts.push(filters, tabs, table, pager);
   replace(main, ...parts);
 
-  async function counts() {
+  let loadSeq = 0; // the last request wins: an older answer arriving late is dropped
+
+  async function counts(my) {
     const all = ['', ...STATUS_ORDER];
     const totals = await Promise.all(all.map((st) => api(listQuery(st, 1, 1)).then((r) => r.total).catch(() => null)));
+    if (my !== loadSeq) return;
     replace(
       tabs,
       all.map((st, k) =>
@@ -139,10 +142,12 @@ async function queueView() {
   }
 
   async function load() {
-    counts();
+    const my = ++loadSeq;
+    counts(my);
     table.setAttribute('aria-busy', 'true');
     try {
       const page = await api(listQuery(queue.status, queue.page, queue.perPage));
+      if (my !== loadSeq) return;
       table.removeAttribute('aria-busy');
       if (page.items.length === 0) {
         replace(table, h('p', { class: 'empty', text: '没有符合条件的申请' }));
@@ -181,6 +186,7 @@ async function queueView() {
         h('button', { type: 'button', disabled: queue.page >= pages, text: '下一页', onclick: () => { queue.page++; load(); } }),
       );
     } catch (err) {
+      if (my !== loadSeq) return;
       table.removeAttribute('aria-busy');
       replace(table, h('p', { class: 'notice error', role: 'alert', text: err.message }));
     }
@@ -315,7 +321,7 @@ function translatorPanel(d, rev, msg) {
     }, 300);
     ta.addEventListener('input', live);
     live();
-    box.append(
+    append(box, [
       h('h3', { text: '提供蒙古文译文' }),
       field('蒙古文译文', ta, '按店铺汉文名称翻译，提交后即视为已确认的译文'),
       h('div', { class: 'preview-frame' }, img, state),
@@ -329,16 +335,16 @@ function translatorPanel(d, rev, msg) {
           transition(d, { action: 'supply_translation', mn: ta.value.trim() }, msg);
         },
       }),
-    );
+    ]);
   }
   if (d.available_actions.includes('confirm_translation')) {
-    box.append(
+    append(box, [
       h('h3', { text: '确认蒙古文译文' }),
       h('p', { class: 'mn-inline big', lang: 'mn-Mong', text: rev.spec.texts.mn || '（没有蒙古文）' }),
       d.translation_confirmed
         ? h('p', { class: 'ok-line', text: '译文已确认。' })
         : h('button', { type: 'button', class: 'primary', text: '确认译文无误', onclick: () => transition(d, { action: 'confirm_translation' }, msg) }),
-    );
+    ]);
   }
   return box;
 }
@@ -348,13 +354,13 @@ function reviewerPanel(d, rev, msg) {
   const acts = d.available_actions;
   if (acts.includes('approve')) {
     const comment = h('textarea', { rows: 2, maxlength: 500 });
-    box.append(
+    append(box, [
       h('h3', { text: '批准' }),
       d.translation_confirmed ? null : h('p', { class: 'notice warn', text: '蒙古文译文尚未经翻译人员确认，确认后才能批准。' }),
       rev.verdict === 'fail' ? h('p', { class: 'notice warn', text: '这一版仍有不符合规定的问题，不能批准，请退回修改。' }) : null,
       field('审批意见（可不填）', comment),
       h('button', { type: 'button', class: 'primary', text: '批准', onclick: () => transition(d, { action: 'approve', comment: comment.value.trim() || null }, msg) }),
-    );
+    ]);
   }
   if (acts.includes('request_changes')) {
     const list = h('ul', { class: 'checklist' });
@@ -370,7 +376,7 @@ function reviewerPanel(d, rev, msg) {
       if (f.severity !== 'pending') addItem(f.message, f.rule, true);
     }
     const comment = h('textarea', { rows: 2, maxlength: 500 });
-    box.append(
+    append(box, [
       h('h3', { text: '退回修改' }),
       h('p', { class: 'hint', text: '下面已按检查结果列出问题，可修改文字、取消勾选或添加，一次全部告知商户。' }),
       list,
@@ -385,11 +391,11 @@ function reviewerPanel(d, rev, msg) {
           transition(d, { action: 'request_changes', items, comment: comment.value.trim() || null }, msg);
         },
       }),
-    );
+    ]);
   }
   if (acts.includes('reject')) {
     const reason = h('textarea', { rows: 2, maxlength: 500 });
-    box.append(
+    append(box, [
       h('h3', { text: '不予批准' }),
       field('理由（必填，商户可以看到）', reason),
       h('button', {
@@ -405,7 +411,7 @@ function reviewerPanel(d, rev, msg) {
           transition(d, { action: 'reject', comment: reason.value.trim() }, msg);
         },
       }),
-    );
+    ]);
   }
   return box;
 }

@@ -73,5 +73,6 @@ export const MN = {
   design: 'ᠵᠢᠷᠤᠭ', // jiruγ (picture)
   preview: 'ᠬᠠᠩᠪᠠᠨ ᠤ ᠵᠢᠷᠤᠭ', // qangban-u jiruγ (sign picture)
   findings: 'ᠠᠰᠠᠭᠤᠳᠠᠯ', // asaγudal (issues)
+  color: 'ᠥᠩᠭᠡ', // öngge (colour)
   fontSize: 'ᠦᠰᠦᠭ ᠦᠨ ᠬᠡᠮᠵᠢᠶ᠎ᠡ', // üsüg-ün kemjiy-e (letter size)
 };

@@ -25,7 +25,7 @@ async function sniff(file) {
 }
 
 function mb(n) {
-  return (n / 1024 / 1024).toFixed(n < 1024 * 1024 ? 2 : 1) + ' MB';
+  return n < 1024 * 1024 ? `${Math.max(1, Math.round(n / 1024))} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
 /**
@@ -106,7 +106,7 @@ export function createSignForm({ initial = null, resubmit = false, submitLabel =
     control('material', '文字材质', MN.material, material, { hint: '蒙汉两种文字须用相同材质' }),
     materialList,
     control('illuminated', '文字带灯光（发光字、灯箱）', MN.light, h('input', { type: 'checkbox', checked: true })),
-    control('background', '招牌底色', null, h('input', { type: 'color', value: '#ffffff' })),
+    control('background', '招牌底色', MN.color, h('input', { type: 'color', value: '#ffffff' })),
   );
 
   // --- the texts ---
@@ -131,7 +131,9 @@ export function createSignForm({ initial = null, resubmit = false, submitLabel =
   );
 
   // --- designs ---
-  const fileInput = h('input', { type: 'file', accept: 'image/png,image/jpeg,image/webp', multiple: true });
+  // The native picker is labelled in the browser's language; a Chinese button opens it.
+  const fileInput = h('input', { type: 'file', accept: 'image/png,image/jpeg,image/webp', multiple: true, class: 'file-input', tabindex: -1 });
+  const pick = h('button', { type: 'button', text: '选择图片…', onclick: () => fileInput.click() });
   const fileList = h('ul', { class: 'files' });
   const designSet = h(
     'fieldset',
@@ -143,6 +145,7 @@ export function createSignForm({ initial = null, resubmit = false, submitLabel =
     }),
     fileList,
   );
+  fields.design.parentElement.insertBefore(pick, fields.design.nextSibling);
 
   const progress = h('progress', { max: 100, value: 0, hidden: true, 'aria-label': '上传进度' });
   const progressText = h('span', { class: 'progress-text', hidden: true });

@@ -176,3 +176,14 @@ export async function consoleLogin(page, { username, password }) {
   await page.keyboard.press('Enter');
   await page.getByRole('button', { name: '退出登录' }).waitFor();
 }
+
+/** Every visible form control has a label (a <label>, aria-label or aria-labelledby). */
+export async function assertLabelled(page) {
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll('input, select, textarea')]
+      .filter((el) => el.type !== 'hidden' && !el.closest('[hidden]'))
+      .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+      .map((el) => el.outerHTML.slice(0, 80)),
+  );
+  assert.deepEqual(unlabelled, [], 'every input has a label');
+}

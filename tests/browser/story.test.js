@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BASE, launch, openPage, shot, assertClean, createOfficial, createMerchant, submitApplication,
-  applicationForm, makePng, consoleLogin, call, loginToken, unique, MN_TEXT, ZH_TEXT,
+  applicationForm, makePng, consoleLogin, call, loginToken, unique, MN_TEXT, ZH_TEXT, assertLabelled,
 } from './lib.js';
 
 let browser;
@@ -37,6 +37,8 @@ async function openFromQueue(page, shopName) {
   await page.getByRole('searchbox', { name: '查找' }).fill(shopName);
   await page.getByRole('button', { name: '查询' }).click();
   await page.getByRole('button', { name: /^全部/ }).click();
+  await page.locator('.tab[data-status="all"][aria-pressed="true"]').waitFor();
+  await page.locator('.queue-table:not([aria-busy])').waitFor();
   await page.locator('table.list a.shop', { hasText: shopName }).first().click();
   await page.locator('h1.detail-title').waitFor();
 }
@@ -97,6 +99,14 @@ test('the whole story: apply, translate, approve, counted', async () => {
 
   await byLabel(page, '请民委翻译（蒙古文由旗民委翻译人员填写）').check();
   await shot(page, 'portal-form.png');
+  await assertLabelled(page);
+  // The same form on a phone: nothing wider than the screen.
+  await page.setViewportSize({ width: 360, height: 780 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no sideways scrolling at 360 px (overflow ${overflow}px)`);
+  await shot(page, 'portal-form-360.png', { fullPage: false });
+  await page.setViewportSize({ width: 1280, height: 900 });
   await page.getByRole('button', { name: '提交申请' }).click();
   await page.locator('h1.detail-title .status', { hasText: '翻译中' }).waitFor();
   await page.getByText('申请已提交，正在等待民委翻译蒙古文。').waitFor();
@@ -123,6 +133,15 @@ test('the whole story: apply, translate, approve, counted', async () => {
   await r.page.waitForFunction(() => [...document.querySelectorAll('.pair img')].every((i) => i.complete && i.naturalWidth > 0));
   await r.page.locator('.diff-table').waitFor(); // two revisions: the merchant's and the translator's
   await shot(r.page, 'console-detail.png');
+  await assertLabelled(r.page);
+  // The design opens zoomable beside the preview.
+  await r.page.getByRole('button', { name: /放大查看/ }).click();
+  const zoom = r.page.locator('dialog.zoom[open]');
+  await zoom.waitFor();
+  await zoom.getByRole('button', { name: '放大' }).click();
+  assert.match(await zoom.locator('.zoom-img').getAttribute('style'), /scale\(1\.25\)/);
+  await r.page.keyboard.press('Escape');
+  await zoom.waitFor({ state: 'detached' });
   await r.page.getByRole('button', { name: '批准', exact: true }).click();
   await r.page.getByText(/已批准，批准文号：奈民委牌审〔\d{4}〕\d{4}号/).waitFor();
 
@@ -131,6 +150,8 @@ test('the whole story: apply, translate, approve, counted', async () => {
   await page.locator('h1.detail-title .status', { hasText: '已批准' }).waitFor();
   const no = await page.locator('.approval-no').textContent();
   assert.match(no, new RegExp(`^奈民委牌审〔${year}〕\\d{4}号$`));
+  await page.waitForFunction(() => [...document.querySelectorAll('.pair img')].every((i) => i.complete && i.naturalWidth > 0));
+  await shot(page, 'portal-approved.png');
 
   // --- the public counts page shows it ---
   const s = await openPage(browser);
@@ -146,6 +167,7 @@ test('the whole story: apply, translate, approve, counted', async () => {
   assert.ok(csv.length > 0);
   assert.equal(await s.page.getByRole('link', { name: '下载各年表格（CSV）' }).getAttribute('href'), '/api/v1/stats/approvals?format=csv');
   await shot(s.page, 'stats.png');
+  await assertLabelled(s.page);
 
   for (const x of [m, t, r, s]) {
     assertClean(x);
@@ -164,6 +186,7 @@ test('a request for changes with two items, a resubmission, then approval', asyn
   const r = await openPage(browser);
   await consoleLogin(r.page, reviewer);
   await openFromQueue(r.page, shopName);
+  await shot(r.page, 'console-request-changes.png');
   const items = r.page.locator('.checklist li');
   assert.equal(await items.count(), 2, 'the checklist is pre-filled from the findings');
   await items.nth(0).locator('input[type=text]').fill('设计图比例与招牌尺寸不符，请按 4:1 重新制作');
@@ -227,6 +250,9 @@ test('a shop name with markup shows as text and opens no dialog', async () => {
   await submitApplication(merchant.token, applicationForm({ shop_name: evil, address: '<script>alert(2)</script>' }));
   const r = await openPage(browser);
   await consoleLogin(r.page, reviewer);
+  await r.page.getByRole('button', { name: /^全部/ }).click();
+  await r.page.locator('.queue-table:not([aria-busy]) table.list').waitFor();
+  await shot(r.page, 'console-queue.png', { fullPage: false });
   await r.page.getByRole('searchbox', { name: '查找' }).fill('onerror');
   await r.page.getByRole('button', { name: '查询' }).click();
   const link = r.page.locator('table.list a.shop').first();
@@ -249,6 +275,17 @@ test('a shop name with markup shows as text and opens no dialog', async () => {
   await m.page.locator('.app-card .shop', { hasText: evil }).waitFor();
   await m.page.waitForTimeout(300);
   assert.equal(await m.page.locator('img[src="x"]').count(), 0);
+
+  // A token the server refuses ends the session: back to the login form, with a message.
+  await m.page.evaluate(() => {
+    const s = JSON.parse(sessionStorage.getItem('signboard.session'));
+    s.token = 'expired';
+    sessionStorage.setItem('signboard.session', JSON.stringify(s));
+  });
+  await m.page.reload();
+  await m.page.getByText('登录已过期，请重新登录。').waitFor();
+  await m.page.getByRole('button', { name: '登录', exact: true }).waitFor();
+  assert.equal(await m.page.evaluate(() => sessionStorage.getItem('signboard.session')), null);
   assertClean(m);
   await r.context.close();
   await m.context.close();
@@ -286,7 +323,8 @@ test('a version conflict between two officials shows the message and reloads', a
   await c.page.getByRole('button', { name: '不予批准' }).click();
   await c.page.locator('h1.detail-title .status', { hasText: '未通过' }).waitFor();
   await d.page.getByRole('button', { name: '批准', exact: true }).click();
-  await d.page.locator('.notice.error', { hasText: '不能批准' }).waitFor();
+  // A stale version is a conflict (older builds answered 422 "不能批准" here; both reload).
+  await d.page.locator('.notice.error', { hasText: /该申请刚刚已被他人处理|不能批准/ }).waitFor();
   await d.page.locator('h1.detail-title .status', { hasText: '未通过' }).waitFor();
   assert.equal(await d.page.getByRole('button', { name: '批准', exact: true }).count(), 0, 'the reloaded detail offers no action');
   for (const x of [a, b, c, d]) {
