@@ -124,7 +124,14 @@ pub async fn spawn(backend: Backend) -> TestApp {
             (DbUrl::Postgres(url), Some(guard))
         }
     };
-    let config = test_config(&data_dir, database.clone());
+    let config = test_config(&data_dir, database);
+    spawn_with(config, tmp, pg).await
+}
+
+/// The server for a given configuration; `tmp` (and the PostgreSQL database) live as long as
+/// the returned app.
+pub async fn spawn_with(config: Config, tmp: tempfile::TempDir, pg: Option<PgDatabase>) -> TestApp {
+    let data_dir = config.data_dir.clone();
     let clock = Arc::new(TestClock::default());
     let services = signboard::prepare(config, clock.clone()).expect("service prepares");
     let db = services.state.db.clone();

@@ -6,6 +6,7 @@ mod helpers;
 mod accounts;
 mod errors;
 mod openapi;
+mod rules;
 mod startup;
 mod stats;
 mod uploads;
