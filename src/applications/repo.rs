@@ -537,6 +537,12 @@ pub fn apply_transition(
                 }
                 details = Some(serde_json::json!({ "items": items }));
             }
+            Action::ConfirmTranslation if app.translation_confirmed => {
+                return Err(AppError::unprocessable(
+                    "already_confirmed",
+                    "蒙古文译文已经确认过了",
+                ));
+            }
             Action::ConfirmTranslation => {
                 let spec = current.spec()?;
                 if spec.texts.mn.trim().is_empty() {
@@ -912,7 +918,10 @@ pub fn detail(conn: &mut DbConn, actor: &User, id: &str) -> AppResult<Detail> {
         .collect();
     Ok(Detail {
         merchant: person(&app.merchant_id),
-        available_actions: workflow::available(status, actor.role),
+        available_actions: workflow::available(status, actor.role)
+            .into_iter()
+            .filter(|a| !(*a == Action::ConfirmTranslation && app.translation_confirmed))
+            .collect(),
         status_label: status.label().to_owned(),
         status,
         id: app.id,

@@ -4,7 +4,7 @@ pub mod password;
 pub mod ratelimit;
 pub mod token;
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -70,7 +70,7 @@ pub struct User {
     pub display_name: String,
     pub phone: Option<String>,
     pub role: Role,
-    pub created_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
 }
 
 impl TryFrom<UserRow> for User {
@@ -84,7 +84,7 @@ impl TryFrom<UserRow> for User {
             display_name: row.display_name,
             phone: row.phone,
             role,
-            created_at: row.created_at,
+            created_at: Utc.from_utc_datetime(&row.created_at),
         })
     }
 }

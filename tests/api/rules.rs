@@ -17,16 +17,30 @@ backend_test!(the_catalogue_lists_every_rule_with_its_source, |app| {
     assert_eq!(v["profile"]["id"], "nmg");
     let rules = v["rules"].as_array().unwrap();
     for id in RULE_IDS {
-        let rule = rules.iter().find(|r| r["id"] == id).unwrap_or_else(|| panic!("{id} missing: {v}"));
-        assert!(!rule["sources"].as_array().unwrap().is_empty(), "{id} has no source");
+        let rule = rules
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap_or_else(|| panic!("{id} missing: {v}"));
+        assert!(
+            !rule["sources"].as_array().unwrap().is_empty(),
+            "{id} has no source"
+        );
         assert!(!rule["title"].as_str().unwrap().is_empty());
     }
 });
 
 fn profile_text(version: &str, blocked: &str) -> String {
-    let nmg = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/rules/profiles/nmg.toml")).unwrap();
-    nmg.replacen("version = \"2025.1\"", &format!("version = \"{version}\""), 1)
-        .replacen("blocklist = []", &format!("blocklist = [\"{blocked}\"]"), 1)
+    let nmg = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/rules/profiles/nmg.toml"
+    ))
+    .unwrap();
+    nmg.replacen(
+        "version = \"2025.1\"",
+        &format!("version = \"{version}\""),
+        1,
+    )
+    .replacen("blocklist = []", &format!("blocklist = [\"{blocked}\"]"), 1)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -49,7 +63,14 @@ async fn a_profile_file_replaces_the_default_and_past_findings_keep_theirs() {
     let rev = &d["revisions"][0];
     assert_eq!(rev["profile"], json!({"id": "nmg", "version": "strict.1"}));
     assert_eq!(rev["verdict"], "fail");
-    assert!(rev["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "R15"), "{rev}");
+    assert!(
+        rev["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "R15"),
+        "{rev}"
+    );
     drop(app);
 
     // Restarted on the same database with the default profile: the old revision is unchanged,
@@ -63,7 +84,11 @@ async fn a_profile_file_replaces_the_default_and_past_findings_keep_theirs() {
     let spec = json!({"sign": application()["sign"], "texts": application()["texts"]});
     let (_, checked) = body(app.post_json("/api/v1/check", None, &spec).await).await;
     assert_eq!(checked["profile"]["version"], "2025.1");
-    assert!(checked["findings"].as_array().unwrap().iter().all(|f| f["rule"] != "R15"));
+    assert!(checked["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["rule"] != "R15"));
 }
 
 #[test]
@@ -74,9 +99,15 @@ fn a_malformed_profile_stops_start_up_with_a_clear_message() {
     std::fs::write(&bad, "id = \"nmg\"\nversion = 3\n[thresholds\n").unwrap();
     let mut config = test_config(&data, DbUrl::Sqlite(data.join("db.sqlite")));
     config.rules_profile = Some(bad.clone());
-    let err = signboard::prepare(config, std::sync::Arc::new(crate::helpers::TestClock::default()))
-        .err()
-        .unwrap()
-        .to_string();
-    assert!(err.contains("rules profile") && err.contains("bad.toml"), "{err}");
+    let err = signboard::prepare(
+        config,
+        std::sync::Arc::new(crate::helpers::TestClock::default()),
+    )
+    .err()
+    .unwrap()
+    .to_string();
+    assert!(
+        err.contains("rules profile") && err.contains("bad.toml"),
+        "{err}"
+    );
 }

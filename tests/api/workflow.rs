@@ -401,6 +401,24 @@ backend_test!(confirm_reject_withdraw_and_role_refusals, |app| {
         (v["status"].as_str(), v["translation_confirmed"].as_bool()),
         (Some("in_review"), Some(true))
     );
+    let (status, v) = body(
+        app.transition(
+            &tr,
+            &id,
+            &json!({"action": "confirm_translation", "expected_version": 2}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), error_code(&v).as_str()),
+        (422, "already_confirmed")
+    );
+    assert_eq!(app.detail(&tr, &id).await["available_actions"], json!([]));
+    assert_eq!(
+        app.detail(&rev, &id).await["available_actions"],
+        json!(["approve", "reject", "request_changes"])
+    );
     // Reject needs a reason.
     let (status, v) = body(
         app.transition(
