@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::{AppError, AppResult};
-use crate::spec::{Finding, Layout, Sign, SignSpec, Texts, Verdict};
+use crate::spec::{Finding, Layout, SignSpec, Verdict};
 pub use workflow::{Action, Status};
 
 /// The JSON part `application` of a submission or resubmission.
@@ -22,24 +22,12 @@ pub struct ApplicationForm {
     pub address: String,
     pub township: String,
     pub phone: String,
-    pub sign: Sign,
-    pub texts: Texts,
-    #[serde(default)]
-    pub translation_requested: bool,
-    #[serde(default)]
-    pub layout: Option<Layout>,
+    /// The sign: `sign`, `texts`, `translation_requested` and an optional `layout`.
+    #[serde(flatten)]
+    pub spec: SignSpec,
 }
 
 impl ApplicationForm {
-    pub fn spec(&self) -> SignSpec {
-        SignSpec {
-            sign: self.sign.clone(),
-            texts: self.texts.clone(),
-            translation_requested: self.translation_requested,
-            layout: self.layout.clone(),
-        }
-    }
-
     /// Every problem with the shop fields and the spec's structure, all at once (422).
     pub fn validate(&self) -> AppResult<()> {
         let mut problems: Vec<(String, String)> = Vec::new();
@@ -61,7 +49,7 @@ impl ApplicationForm {
         if let Some(p) = license::problem(self.license_no.trim()) {
             problems.push(("license_no".into(), p.into()));
         }
-        if let Err(invalid) = crate::rules::validate(&self.spec()) {
+        if let Err(invalid) = crate::rules::validate(&self.spec) {
             problems.extend(invalid.into_iter().map(|f| (f.field, f.message)));
         }
         invalid_fields(problems)

@@ -128,12 +128,8 @@ pub async fn me(user: AuthUser) -> HttpResponse {
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewOfficial {
-    pub username: String,
-    pub password: String,
-    #[serde(default)]
-    pub display_name: String,
-    #[serde(default)]
-    pub phone: Option<String>,
+    #[serde(flatten)]
+    pub user: NewUser,
     pub role: Role,
 }
 
@@ -147,14 +143,7 @@ pub async fn create_official(
     body: web::Json<NewOfficial>,
 ) -> AppResult<HttpResponse> {
     user.require(&[Role::Admin])?;
-    let body = body.into_inner();
-    let role = body.role;
-    let new = NewUser {
-        username: body.username,
-        password: body.password,
-        display_name: body.display_name,
-        phone: body.phone,
-    };
+    let NewOfficial { user: new, role } = body.into_inner();
     new.validate()?;
     let hash = hash_password(&state, new.password.clone()).await?;
     let created = state

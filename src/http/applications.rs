@@ -188,7 +188,7 @@ pub async fn submit(
         ));
     }
     let (spec, uploads, evaluation) =
-        prepare_revision(&state, form.spec(), parts.designs, Vec::new()).await?;
+        prepare_revision(&state, form.spec.clone(), parts.designs, Vec::new()).await?;
     let settings = state.workflow.clone();
     let now = state.clock.now();
     let result = store_then(&state, uploads, move |conn, uploads| {
@@ -394,7 +394,7 @@ pub async fn transition(
                 }
             })?;
             form.validate()?;
-            Some(prepare_revision(&state, form.spec(), designs, carried).await?)
+            Some(prepare_revision(&state, form.spec.clone(), designs, carried).await?)
         }
         _ => None,
     };
