@@ -53,9 +53,28 @@ fn seed(db: &signboard::db::Db) {
              CASE WHEN i % 6 >= 3 THEN CAST(strftime('%m', datetime('2023-01-02', printf('+%d minutes', i * 15))) AS INTEGER) END,
              datetime('2023-01-02', printf('+%d minutes', i * 15)), NULL
          FROM seq;
+         INSERT INTO stat_counts (year, month, township, metric, n)
+             SELECT submitted_year, 0, '', 'submitted', COUNT(*) FROM applications GROUP BY submitted_year;
+         INSERT INTO stat_counts (year, month, township, metric, n)
+             SELECT submitted_year, 0, '', 'pending', COUNT(*) FROM applications
+             WHERE status IN ('translating', 'in_review', 'changes_requested') GROUP BY submitted_year;
+         INSERT INTO stat_counts (year, month, township, metric, n)
+             SELECT decided_year, 0, '', status, COUNT(*) FROM applications
+             WHERE status IN ('approved', 'rejected') GROUP BY decided_year, status;
+         INSERT INTO stat_counts (year, month, township, metric, n)
+             SELECT decided_year, decided_month, '', 'approved', COUNT(*) FROM applications
+             WHERE status = 'approved' GROUP BY decided_year, decided_month;
+         INSERT INTO stat_counts (year, month, township, metric, n)
+             SELECT decided_year, 0, township, 'approved', COUNT(*) FROM applications
+             WHERE status = 'approved' GROUP BY decided_year, township;
          ANALYZE;"
     ))
     .unwrap();
+    // The seeded running counts must be the ones the service would have kept.
+    assert_eq!(
+        signboard::stats::by_year(&mut conn).unwrap(),
+        signboard::stats::recount(&mut conn).unwrap()
+    );
 }
 
 fn setup() -> Bench {

@@ -10,7 +10,7 @@ use super::workflow::{self, Action, Refusal, Status, Target};
 use super::{ApplicationForm, ChangeItem, Evaluation, SubmitResult, WorkflowSettings};
 use crate::auth::{Role, User};
 use crate::db::schema::{applications, attachments, events, revisions, users};
-use crate::db::{next_approval_seq, write_tx, DbConn};
+use crate::db::{bump_count, next_approval_seq, write_tx, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::spec::{Finding, Layout, SignSpec, Verdict};
 use crate::storage::DesignImage;
@@ -324,6 +324,8 @@ pub fn create(
         diesel::insert_into(applications::table)
             .values(&row)
             .execute(conn)?;
+        bump_count(conn, (year, 0, ""), "submitted", 1)?;
+        bump_count(conn, (year, 0, ""), "pending", 1)?;
         insert_revision(conn, &row.id, 1, merchant, rev, None, naive)?;
         insert_event(
             conn,
@@ -627,6 +629,19 @@ pub fn apply_transition(
         .execute(conn)?;
         if updated != 1 {
             return Err(version_conflict(app.version));
+        }
+        if let (Some(year), Some(month)) = (decided_year, decided_month) {
+            bump_count(conn, (app.submitted_year, 0, ""), "pending", -1)?;
+            match to {
+                Status::Approved => {
+                    let township = form.map_or(&app.township, |f| &f.township).trim();
+                    bump_count(conn, (year, 0, ""), "approved", 1)?;
+                    bump_count(conn, (year, month, ""), "approved", 1)?;
+                    bump_count(conn, (year, 0, township), "approved", 1)?;
+                }
+                Status::Rejected => bump_count(conn, (year, 0, ""), "rejected", 1)?,
+                _ => {}
+            }
         }
         insert_event(
             conn,

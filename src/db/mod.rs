@@ -223,17 +223,15 @@ where
 /// transaction gives its number back, gap-free.
 pub fn next_approval_seq(conn: &mut DbConn, year: i32) -> Result<i32, diesel::result::Error> {
     use diesel::sql_types::Integer;
+    const INSERT: &str =
+        "INSERT INTO approval_counters (year, last_seq) VALUES (?, 0) ON CONFLICT (year) DO NOTHING";
     match conn {
-        DbConn::Sqlite(c) => diesel::sql_query(
-            "INSERT INTO approval_counters (year, last_seq) VALUES (?, 0) ON CONFLICT (year) DO NOTHING",
-        )
-        .bind::<Integer, _>(year)
-        .execute(c)?,
-        DbConn::Postgres(c) => diesel::sql_query(
-            "INSERT INTO approval_counters (year, last_seq) VALUES ($1, 0) ON CONFLICT (year) DO NOTHING",
-        )
-        .bind::<Integer, _>(year)
-        .execute(c)?,
+        DbConn::Sqlite(c) => diesel::sql_query(INSERT)
+            .bind::<Integer, _>(year)
+            .execute(c)?,
+        DbConn::Postgres(c) => diesel::sql_query(postgres_placeholders(INSERT))
+            .bind::<Integer, _>(year)
+            .execute(c)?,
     };
     use schema::approval_counters::dsl;
     diesel::update(dsl::approval_counters.filter(dsl::year.eq(year)))
@@ -243,6 +241,52 @@ pub fn next_approval_seq(conn: &mut DbConn, year: i32) -> Result<i32, diesel::re
         .filter(dsl::year.eq(year))
         .select(dsl::last_seq)
         .first(conn)
+}
+
+/// Adds `delta` to one running count (see `stat_counts` in the migration), inside the
+/// caller's transaction.
+pub fn bump_count(
+    conn: &mut DbConn,
+    key: (i32, i32, &str),
+    metric: &str,
+    delta: i64,
+) -> Result<(), diesel::result::Error> {
+    use diesel::sql_types::{BigInt, Integer, Text};
+    let (year, month, township) = key;
+    const UPSERT: &str = "INSERT INTO stat_counts (year, month, township, metric, n) \
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT (year, month, township, metric) \
+         DO UPDATE SET n = stat_counts.n + excluded.n";
+    macro_rules! run {
+        ($c:expr, $sql:expr) => {
+            diesel::sql_query($sql)
+                .bind::<Integer, _>(year)
+                .bind::<Integer, _>(month)
+                .bind::<Text, _>(township)
+                .bind::<Text, _>(metric)
+                .bind::<BigInt, _>(delta)
+                .execute($c)
+        };
+    }
+    match conn {
+        DbConn::Sqlite(c) => run!(c, UPSERT)?,
+        DbConn::Postgres(c) => run!(c, postgres_placeholders(UPSERT))?,
+    };
+    Ok(())
+}
+
+/// `?` placeholders numbered for PostgreSQL (`$1`, `$2`, …).
+fn postgres_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut n = 0;
+    for c in sql.chars() {
+        if c == '?' {
+            n += 1;
+            out.push_str(&format!("${n}"));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Whether an error is a unique-constraint violation (a lost race on an insert).

@@ -93,6 +93,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    stat_counts (year, month, township, metric) {
+        year -> Integer,
+        month -> Integer,
+        township -> Text,
+        metric -> Text,
+        n -> BigInt,
+    }
+}
+
 diesel::joinable!(applications -> users (merchant_id));
 diesel::joinable!(revisions -> applications (application_id));
 diesel::joinable!(attachments -> applications (application_id));
@@ -105,4 +115,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     attachments,
     events,
     approval_counters,
+    stat_counts,
 );

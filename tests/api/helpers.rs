@@ -333,6 +333,14 @@ impl TestApp {
         v
     }
 
+    /// The running counts equal a recount from the applications.
+    pub fn assert_counts_consistent(&self) {
+        let mut conn = self.conn();
+        let running = signboard::stats::by_year(&mut conn).unwrap();
+        let recounted = signboard::stats::recount(&mut conn).unwrap();
+        assert_eq!(running, recounted);
+    }
+
     /// Every file under the upload store (temporary files included).
     pub fn stored_files(&self) -> Vec<PathBuf> {
         fn walk(dir: &Path, out: &mut Vec<PathBuf>) {

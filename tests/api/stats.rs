@@ -118,4 +118,5 @@ backend_test!(counts_per_year_month_status_and_csv, |app| {
     assert_eq!(l["total"], 6);
     let (_, l) = body(app.get("/api/v1/applications?q=%25", Some(&rev)).await).await;
     assert_eq!(l["total"], 0, "a % in the search is a literal character");
+    app.assert_counts_consistent();
 });

@@ -487,6 +487,17 @@ backend_test!(confirm_reject_withdraw_and_role_refusals, |app| {
         (status.as_u16(), error_code(&v).as_str()),
         (422, "invalid_body")
     );
+    app.assert_counts_consistent();
+    let (_, stats) = body(app.get("/api/v1/stats/approvals", None).await).await;
+    let year = &stats["years"][0];
+    assert_eq!(
+        (
+            year["submitted"].as_i64(),
+            year["rejected"].as_i64(),
+            year["pending"].as_i64()
+        ),
+        (Some(4), Some(1), Some(0))
+    );
 });
 
 backend_test!(request_changes_then_resubmit_then_approve, |app| {
@@ -646,6 +657,7 @@ backend_test!(twenty_parallel_approvals_get_numbers_one_to_twenty, |app| {
         .map(|n| format!("奈民委牌审〔{year}〕{n:04}号"))
         .collect();
     assert_eq!(numbers, expected);
+    app.assert_counts_consistent();
 });
 
 backend_test!(the_year_boundary_is_beijing_time, |app| {
@@ -685,6 +697,7 @@ backend_test!(the_year_boundary_is_beijing_time, |app| {
     assert_eq!(y["months"][11], json!({"month": 12, "approved": 1}));
     let (_, y) = body(app.get("/api/v1/stats/approvals?year=2025", None).await).await;
     assert_eq!(y["months"][0], json!({"month": 1, "approved": 1}));
+    app.assert_counts_consistent();
 });
 
 impl crate::helpers::TestApp {

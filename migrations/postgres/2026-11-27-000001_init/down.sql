@@ -1,3 +1,4 @@
+DROP TABLE stat_counts;
 DROP TABLE approval_counters;
 DROP TABLE events;
 DROP TABLE attachments;

@@ -87,3 +87,16 @@ CREATE TABLE approval_counters (
     year INTEGER PRIMARY KEY NOT NULL,
     last_seq INTEGER NOT NULL
 );
+
+-- Running counts behind GET /stats/approvals, kept in the same transaction as each change of
+-- state so that reading them costs a few rows whatever the number of applications.
+-- month 0: the whole year; township '': all townships. Metrics: submitted, pending,
+-- approved, rejected.
+CREATE TABLE stat_counts (
+    year INTEGER NOT NULL,
+    month INTEGER NOT NULL,
+    township TEXT NOT NULL,
+    metric TEXT NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (year, month, township, metric)
+);
