@@ -129,12 +129,21 @@ pub fn prepare(bytes: Vec<u8>) -> Result<DesignImage, ImageError> {
     if width == 0 || height == 0 {
         return Err(ImageError::Unsupported);
     }
-    let orientation = decoder.orientation().ok();
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut img = DynamicImage::from_decoder(decoder).map_err(|_| ImageError::Unsupported)?;
-    if let Some(o) = orientation {
-        img.apply_orientation(o);
-    }
-    let display = encode(&img, format).ok_or(ImageError::Unsupported)?;
+    img.apply_orientation(orientation);
+    // An upright JPEG keeps its compressed data: only the metadata segments are dropped,
+    // which is lossless and far cheaper than encoding again.
+    let stripped = (format == DesignFormat::Jpeg
+        && orientation == image::metadata::Orientation::NoTransforms)
+        .then(|| strip_jpeg_metadata(&bytes))
+        .flatten();
+    let display = match stripped {
+        Some(jpeg) => jpeg,
+        None => encode(&img, format).ok_or(ImageError::Unsupported)?,
+    };
     let thumb_img = if img.width().max(img.height()) > THUMB_SIDE {
         img.thumbnail(THUMB_SIDE, THUMB_SIDE)
     } else {
@@ -150,6 +159,59 @@ pub fn prepare(bytes: Vec<u8>) -> Result<DesignImage, ImageError> {
         display,
         thumb,
     })
+}
+
+/// A JPEG without its metadata: APP1 (EXIF, GPS, XMP), APP3–APP13, APP15 and comments are
+/// dropped; APP0 (JFIF), APP2 (the colour profile), APP14 (Adobe colour transform), the tables
+/// and the image data are kept byte for byte. `None` when the stream is not a JPEG this walk
+/// understands (the caller then encodes the pixels again).
+pub fn strip_jpeg_metadata(jpeg: &[u8]) -> Option<Vec<u8>> {
+    if !jpeg.starts_with(&[0xFF, 0xD8]) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(jpeg.len());
+    out.extend_from_slice(&jpeg[..2]);
+    let mut i = 2;
+    loop {
+        // Markers may be padded with extra 0xFF bytes.
+        while jpeg.get(i) == Some(&0xFF) && jpeg.get(i + 1) == Some(&0xFF) {
+            i += 1;
+        }
+        if jpeg.get(i) != Some(&0xFF) {
+            return None;
+        }
+        let marker = *jpeg.get(i + 1)?;
+        if marker == 0xD9 {
+            out.extend_from_slice(&[0xFF, 0xD9]);
+            return Some(out);
+        }
+        let len = usize::from(u16::from_be_bytes([*jpeg.get(i + 2)?, *jpeg.get(i + 3)?]));
+        if len < 2 {
+            return None;
+        }
+        let end = i.checked_add(2 + len)?;
+        let segment = jpeg.get(i..end)?;
+        let dropped = matches!(marker, 0xE1 | 0xE3..=0xED | 0xEF | 0xFE);
+        if !dropped {
+            out.extend_from_slice(segment);
+        }
+        i = end;
+        if marker == 0xDA {
+            // Entropy-coded data runs to the next marker that is neither a stuffed 0xFF00 nor
+            // a restart marker.
+            let start = i;
+            while i + 1 < jpeg.len() {
+                if jpeg[i] == 0xFF && jpeg[i + 1] != 0x00 && !(0xD0..=0xD7).contains(&jpeg[i + 1]) {
+                    break;
+                }
+                i += 1;
+            }
+            if i + 1 >= jpeg.len() {
+                return None;
+            }
+            out.extend_from_slice(&jpeg[start..i]);
+        }
+    }
 }
 
 /// Re-encodes pixels only: EXIF, GPS and every other metadata is left behind.
@@ -189,6 +251,34 @@ mod tests {
         assert_eq!((img.width, img.height), (1000, 250));
         let thumb = image::load_from_memory(&img.thumb).unwrap();
         assert_eq!((thumb.width(), thumb.height()), (480, 120));
+    }
+
+    #[test]
+    fn stripping_a_jpeg_keeps_its_pixels_and_drops_exif_and_comments() {
+        let img =
+            image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 77]));
+        let mut jpeg = Vec::new();
+        JpegEncoder::new_with_quality(&mut jpeg, 90)
+            .encode_image(&img)
+            .unwrap();
+        let mut tagged = jpeg[..2].to_vec();
+        for (marker, payload) in [
+            (0xE1u8, &b"Exif\0\0GPS-HERE"[..]),
+            (0xFE, &b"shot by me"[..]),
+        ] {
+            tagged.extend_from_slice(&[0xFF, marker]);
+            tagged.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+            tagged.extend_from_slice(payload);
+        }
+        tagged.extend_from_slice(&jpeg[2..]);
+        let stripped = strip_jpeg_metadata(&tagged).unwrap();
+        assert!(!stripped.windows(8).any(|w| w == b"GPS-HERE"));
+        assert!(!stripped.windows(10).any(|w| w == b"shot by me"));
+        assert_eq!(stripped.len(), jpeg.len(), "only the added segments go");
+        let a = image::load_from_memory(&stripped).unwrap().to_rgb8();
+        let b = image::load_from_memory(&jpeg).unwrap().to_rgb8();
+        assert_eq!(a, b);
+        assert_eq!(strip_jpeg_metadata(&tagged[..tagged.len() / 2]), None);
     }
 
     #[test]
