@@ -341,9 +341,7 @@ function translatorPanel(d, rev, msg) {
     append(box, [
       h('h3', { text: '确认蒙古文译文' }),
       h('p', { class: 'mn-inline big', lang: 'mn-Mong', text: rev.spec.texts.mn || '（没有蒙古文）' }),
-      d.translation_confirmed
-        ? h('p', { class: 'ok-line', text: '译文已确认。' })
-        : h('button', { type: 'button', class: 'primary', text: '确认译文无误', onclick: () => transition(d, { action: 'confirm_translation' }, msg) }),
+      h('button', { type: 'button', class: 'primary', text: '确认译文无误', onclick: () => transition(d, { action: 'confirm_translation' }, msg) }),
     ]);
   }
   return box;

@@ -308,7 +308,8 @@ test('a version conflict between two officials shows the message and reloads', a
   await a.page.getByText('译文已确认。').first().waitFor();
   await b.page.getByRole('button', { name: '确认译文无误' }).click();
   await b.page.getByText('该申请刚刚已被他人处理，请刷新后查看最新状态').waitFor();
-  await b.page.locator('.panel .ok-line', { hasText: '译文已确认。' }).waitFor(); // reloaded
+  // Reloaded: the facts now say the translation is confirmed, and no confirm button is left.
+  await b.page.locator('dl.facts dd', { hasText: '已确认' }).waitFor();
   assert.equal(await b.page.getByRole('button', { name: '确认译文无误' }).count(), 0);
 
   // Two reviewers: one rejects, the other's stale approval is refused and the page reloads.
