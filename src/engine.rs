@@ -20,7 +20,7 @@ impl Engine {
         Engine {
             profile,
             fonts,
-            previews: PreviewCache::new(256),
+            previews: PreviewCache::new(128),
         }
     }
 
