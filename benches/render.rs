@@ -25,6 +25,17 @@ fn typical_sign() -> SignSpec {
     serde_json::from_str(json).unwrap_or_else(|e| panic!("bench spec: {e}"))
 }
 
+/// 40 hanzi and about 120 Mongolian letters on a 2000×1500 mm sign: the composer breaks
+/// both texts into four lines.
+fn long_sign() -> SignSpec {
+    let json = r##"{"sign": {"kind": "shop_plaque", "width_mm": 2000, "height_mm": 1500,
+        "arrangement": "horizontal", "material": "acrylic", "illuminated": true,
+        "background": "#8B1A1A"},
+      "texts": {"mn": "ᠨᠠᠢᠮᠠᠨ ᠬᠣᠰᠢᠭᠤ ᠤ ᠦᠨᠳᠦᠰᠦᠲᠡᠨ ᠦ ᠬᠣᠳᠠᠯᠳᠤᠭᠠ ᠶᠢᠨ ᠲᠥᠪ ᠬᠣᠲᠠ ᠳᠡᠯᠭᠡᠭᠦᠷ ᠮᠣᠩᠭᠣᠯ ᠬᠡᠯᠡ ᠪᠢᠴᠢᠭ ᠤᠨ ᠬᠣᠰ ᠬᠡᠯᠡᠨ ᠦ ᠲᠡᠮᠳᠡᠭ ᠦᠨ ᠦᠯᠦᠭᠡᠷ ᠳᠡᠯᠭᠡᠭᠦᠷ ᠦᠢᠯᠡᠴᠢᠯᠡᠭᠡᠨ ᠦ ᠲᠥᠪ",
+                "zh": "内蒙古自治区通辽市奈曼旗大沁他拉镇民族商贸城蒙汉双语标识牌示范店铺综合服务中心站"}}"##;
+    serde_json::from_str(json).unwrap_or_else(|e| panic!("bench spec: {e}"))
+}
+
 fn bench(c: &mut Criterion) {
     let dir = fonts_dir();
     let fonts = Fonts::load(&dir).unwrap_or_else(|e| panic!("{e}"));
@@ -37,6 +48,11 @@ fn bench(c: &mut Criterion) {
     c.bench_function("compose typical sign", |b| {
         b.iter(|| compose(black_box(&spec), &fonts))
     });
+    let long = long_sign();
+    c.bench_function(
+        "compose long sign (40 hanzi, 120 letters, broken into lines)",
+        |b| b.iter(|| compose(black_box(&long), &fonts)),
+    );
     c.bench_function("Fonts::load (read + sha256 + parse)", |b| {
         b.iter(|| Fonts::load(black_box(&dir)))
     });

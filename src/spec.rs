@@ -68,6 +68,18 @@ pub struct Texts {
     pub foreign: Option<String>,
 }
 
+impl SignSpec {
+    /// The text a block lays out: its own `text` (the spec's text with line breaks moved)
+    /// when it has one, else the spec's text for its script. Everything that measures or
+    /// draws a block's text goes through here.
+    pub fn block_text<'a>(&'a self, block: &'a Block) -> &'a str {
+        match &block.text {
+            Some(text) => text,
+            None => self.texts.get(block.script),
+        }
+    }
+}
+
 impl Texts {
     pub fn get(&self, script: Script) -> &str {
         match script {
@@ -133,6 +145,12 @@ pub struct Block {
     pub material: Option<String>,
     #[serde(default)]
     pub illuminated: Option<bool>,
+    /// The block's text as laid out, with the composer's (or the merchant's) line breaks;
+    /// absent: the spec's text for this script. It may differ from that text only in where
+    /// lines break (see [`same_up_to_breaks`]): a space may become `\n` and back, and in a
+    /// Chinese or foreign block a `\n` may be inserted between two characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 impl Block {
@@ -151,6 +169,64 @@ impl Block {
             Orientation::Vertical => self.w,
         }
     }
+}
+
+/// Whether `c` separates words where a line may break: a space, a newline or the
+/// ideographic space U+3000. (NNBSP U+202F and NBSP are part of the word: never a break.)
+pub fn is_break_space(c: char) -> bool {
+    matches!(c, ' ' | '\n' | '\u{3000}')
+}
+
+/// Whether `laid_out` is `original` with only its line breaks moved — the rule a block's
+/// `text` must follow. Write `strip(s)` for `s` without its break spaces (space, `\n`,
+/// U+3000) and call a *gap* of `s` a position in `strip(s)` where `s` has a run of break
+/// spaces (the start and the end count too). Then `laid_out` is valid iff
+/// 1. `strip(laid_out) == strip(original)`: the same characters in the same order;
+/// 2. every gap of `original` is a gap of `laid_out`: no two words are joined (a space may
+///    become `\n` or a `\n` a space);
+/// 3. every gap of `laid_out` that `original` lacks is exactly one `\n` and, when
+///    `split_words` is false (Mongolian), there is none: a Mongolian line breaks only where the
+///    text has a space or a break, never inside a word (nor between a letter and its FVS, MVS
+///    or NNBSP). Chinese and foreign text may break between any two characters.
+pub fn same_up_to_breaks(original: &str, laid_out: &str, split_words: bool) -> bool {
+    /// The characters without break spaces, and for each gap its position and its text.
+    fn parts(s: &str) -> (Vec<char>, Vec<(usize, &str)>) {
+        let mut chars = Vec::with_capacity(s.len());
+        let mut gaps = Vec::new();
+        let mut gap_start: Option<usize> = None;
+        for (i, c) in s.char_indices() {
+            if is_break_space(c) {
+                gap_start.get_or_insert(i);
+            } else {
+                if let Some(start) = gap_start.take() {
+                    gaps.push((chars.len(), &s[start..i]));
+                }
+                chars.push(c);
+            }
+        }
+        if let Some(start) = gap_start {
+            gaps.push((chars.len(), &s[start..]));
+        }
+        (chars, gaps)
+    }
+    let (a_chars, a_gaps) = parts(original);
+    let (b_chars, b_gaps) = parts(laid_out);
+    if a_chars != b_chars {
+        return false;
+    }
+    let mut a = a_gaps.iter().peekable();
+    for &(pos, gap) in &b_gaps {
+        // Gaps of the original before this one that the layout dropped: words joined.
+        if a.peek().is_some_and(|&&(p, _)| p < pos) {
+            return false;
+        }
+        if a.peek().is_some_and(|&&(p, _)| p == pos) {
+            a.next();
+        } else if !(split_words && gap == "\n") {
+            return false;
+        }
+    }
+    a.next().is_none()
 }
 
 /// An sRGB colour written `#RRGGBB`.

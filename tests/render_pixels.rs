@@ -59,6 +59,7 @@ fn block(
         color,
         material: Some("acrylic".into()),
         illuminated: Some(false),
+        text: None,
     }
 }
 
@@ -414,6 +415,7 @@ fn any_block() -> impl Strategy<Value = Block> {
                 color: Color(color),
                 material: None,
                 illuminated: Some(stretch),
+                text: None,
             },
         )
 }

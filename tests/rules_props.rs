@@ -85,6 +85,7 @@ fn block() -> impl Strategy<Value = Block> {
                     color: Color(rgb),
                     material,
                     illuminated,
+                    text: None,
                 }
             },
         )
@@ -146,6 +147,8 @@ fn sane_spec() -> impl Strategy<Value = SignSpec> {
             "[奈曼旗民族商貿城門乾隆㐀a-zA-ZДж \n]{1,30}",
             "[^\\p{Cc}]{1,20}",
         ]
+        // `validate` allows at most 20 lines a text.
+        .prop_filter("at most 20 lines", |s: &String| s.split('\n').count() <= 20)
     };
     let sane_block = |script: Script| {
         (
@@ -173,6 +176,7 @@ fn sane_spec() -> impl Strategy<Value = SignSpec> {
                     color: Color::black(),
                     material: None,
                     illuminated: Some(lit),
+                    text: None,
                 },
             )
     };

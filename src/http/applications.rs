@@ -377,6 +377,12 @@ pub async fn transition(
             let mut spec = current.spec()?;
             spec.texts.mn = mn;
             spec.translation_requested = false;
+            // Line breaks laid out for the old Mongolian text do not fit the new one.
+            for block in spec.layout.iter_mut().flat_map(|l| l.blocks.iter_mut()) {
+                if block.script == crate::spec::Script::Mn {
+                    block.text = None;
+                }
+            }
             if let Err(invalid) = crate::rules::validate(&spec) {
                 return Err(invalid_spec(invalid));
             }

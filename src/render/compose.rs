@@ -1,13 +1,23 @@
 //! The layout composer: when a spec carries no layout, place the Mongolian and Chinese blocks
 //! (and a foreign block, if any) so that the rules R3–R10, L1 and L2 of RULES.md hold.
 //!
-//! Both scripts get one font size. The composer keeps the texts' own `\n` lines (a `Layout`
-//! has no field for line breaks of its own) and equalises the text areas with `fit: stretch`:
-//! with natural areas `Am` and `Az` (em², at one font size) the stretch factors are
-//! `sqrt(Az/Am)` and `sqrt(Am/Az)`, which makes the area ratio exactly 1 and keeps both factors
-//! in 0.5–2.0 whenever `Am/Az` lies in 0.25–4. Outside that range no layout with equal font
-//! sizes can pass R7; the factors are then clamped to 0.5–2.0 and R7 reports the mismatch.
+//! Both scripts get one font size. Long texts are broken into lines (columns, for a vertical
+//! sign): for every number of lines k (the texts' own `\n` lines up to [`MAX_COMPOSED_LINES`])
+//! each text gets its most balanced breaking (see `breaks`), and the composer takes the pair
+//! of breakings that gives the largest common font size on the sign. Mongolian and Chinese get
+//! the same number of lines whenever that pair's stretch factors stay within 0.5–2.0 (then a
+//! horizontal sign has equal line lengths); only when no equal count can pass R7 may the counts
+//! differ. More lines are taken only when they enlarge the font by at least
+//! [`MORE_LINES_GAIN`]. A block whose text the composer broke carries the broken text in
+//! `Block::text`.
+//!
+//! The text areas are equalised with `fit: stretch`: with natural areas `Am` and `Az` (em², at
+//! one font size) the stretch factors are `sqrt(Az/Am)` and `sqrt(Am/Az)`, which makes the area
+//! ratio exactly 1 and keeps both factors in 0.5–2.0 whenever `Am/Az` lies in 0.25–4. Outside
+//! that range no layout with equal font sizes can pass R7; the factors are then clamped to
+//! 0.5–2.0 and R7 reports the mismatch.
 
+use super::breaks::{Breakable, LinePlan};
 use super::fonts::Fonts;
 use super::raster::LINE_PITCH_EM;
 use crate::spec::{
@@ -28,6 +38,14 @@ const FOREIGN_BAND: f64 = 0.2;
 const FOREIGN_SIZE: f64 = 0.6;
 /// Headroom so that sums of boxes never exceed the sign by a rounding error.
 const SAFETY: f64 = 0.995;
+/// The most lines (columns) the composer breaks a text into, its own lines aside.
+pub const MAX_COMPOSED_LINES: usize = 8;
+/// More lines must enlarge the font by this factor to be preferred over fewer.
+const MORE_LINES_GAIN: f64 = 1.05;
+/// Natural area ratios (mn/zh) the composer accepts for a breaking: inside 0.25–4 (where the
+/// stretch factors stay within 0.5–2.0) with a margin, since the broken texts are measured
+/// again before the boxes are sized.
+const RATIO_RANGE: (f64, f64) = (0.26, 3.85);
 
 /// A text's shape at a font size of 1 mm: longest line and extent across, in em.
 #[derive(Debug, Clone, Copy)]
@@ -129,6 +147,116 @@ enum Placement {
     Columns,
 }
 
+/// The room on the sign for the two main blocks.
+struct Frame {
+    inner_w: f64,
+    main_h: f64,
+    arrangement: Arrangement,
+}
+
+impl Frame {
+    fn stacked_gap_em(&self) -> f64 {
+        if self.arrangement == Arrangement::SeparatePanels {
+            PANEL_GAP_EM
+        } else {
+            GAP_EM
+        }
+    }
+
+    /// The largest font size (before [`SAFETY`]) at which both blocks fit in `placement`.
+    fn size_for(&self, p: Placement, mn: Natural, zh: Natural, lengths: &Lengths) -> f64 {
+        let longer = lengths.mn.max(lengths.zh).max(1e-9);
+        match p {
+            Placement::Stacked => (self.main_h
+                / (CROSS_PAD * (mn.across + zh.across) + self.stacked_gap_em()))
+            .min(self.inner_w / longer),
+            Placement::SideBySide => (self.inner_w / (lengths.mn + lengths.zh + PANEL_GAP_EM))
+                .min(self.main_h / (CROSS_PAD * mn.across.max(zh.across))),
+            Placement::Columns => (self.inner_w / (CROSS_PAD * (mn.across + zh.across) + GAP_EM))
+                .min(self.main_h / longer),
+        }
+    }
+
+    /// The placement the arrangement calls for (the better of the two for separate panels)
+    /// and its font size.
+    fn best(&self, mn: Natural, zh: Natural, lengths: &Lengths) -> (Placement, f64) {
+        let placement = match self.arrangement {
+            Arrangement::Vertical => Placement::Columns,
+            Arrangement::Horizontal | Arrangement::Ring => Placement::Stacked,
+            Arrangement::SeparatePanels => {
+                if self.size_for(Placement::SideBySide, mn, zh, lengths)
+                    > self.size_for(Placement::Stacked, mn, zh, lengths)
+                {
+                    Placement::SideBySide
+                } else {
+                    Placement::Stacked
+                }
+            }
+        };
+        (placement, self.size_for(placement, mn, zh, lengths))
+    }
+}
+
+impl Natural {
+    fn of_plan(plan: &LinePlan) -> Natural {
+        Natural {
+            longest: plan.longest,
+            across: 1.0 + LINE_PITCH_EM * (plan.lines.max(1) as f64 - 1.0),
+        }
+    }
+}
+
+/// Whether equal font sizes with stretch factors in 0.5–2.0 can equalise the text areas.
+fn feasible(mn: Natural, zh: Natural) -> bool {
+    if mn.is_empty() || zh.is_empty() {
+        return true;
+    }
+    let ratio = (mn.longest * mn.across) / (zh.longest * zh.across);
+    ratio >= RATIO_RANGE.0 && ratio <= RATIO_RANGE.1
+}
+
+/// Picks how many lines each text gets (see the module comment): an index into each list of
+/// plans.
+fn choose_plans(frame: &Frame, mn: &[LinePlan], zh: &[LinePlan]) -> (usize, usize) {
+    let empty = |plans: &[LinePlan]| plans.iter().all(|p| p.longest <= 1e-9);
+    let any_count = empty(mn) || empty(zh);
+    for equal_only in [true, false] {
+        let mut best: Option<(usize, usize, f64, usize)> = None;
+        for (i, pm) in mn.iter().enumerate() {
+            for (j, pz) in zh.iter().enumerate() {
+                if equal_only && !any_count && pm.lines != pz.lines {
+                    continue;
+                }
+                let (nm, nz) = (Natural::of_plan(pm), Natural::of_plan(pz));
+                if !feasible(nm, nz) {
+                    continue;
+                }
+                let (_, f) = frame.best(nm, nz, &solve_lengths(nm, nz));
+                if !f.is_finite() {
+                    continue;
+                }
+                let lines = pm.lines + pz.lines;
+                let better = match best {
+                    None => true,
+                    Some((_, _, bf, bl)) => {
+                        f > bf * MORE_LINES_GAIN
+                            || (f > bf && lines <= bl)
+                            || (f >= bf && lines < bl)
+                    }
+                };
+                if better {
+                    best = Some((i, j, f, lines));
+                }
+            }
+        }
+        if let Some((i, j, _, _)) = best {
+            return (i, j);
+        }
+    }
+    // No breaking can pass R7: keep the texts' own lines (R7 reports the mismatch).
+    (0, 0)
+}
+
 /// Composes a layout for `spec` (its own layout, if any, is ignored).
 pub fn compose(spec: &SignSpec, fonts: &Fonts) -> Layout {
     let width = positive_or(spec.sign.width_mm, 1000.0);
@@ -139,9 +267,6 @@ pub fn compose(spec: &SignSpec, fonts: &Fonts) -> Layout {
             Orientation::Horizontal
         }
     };
-    let mn = Natural::of(fonts, Script::Mn, &spec.texts.mn, orientation);
-    let zh = Natural::of(fonts, Script::Zh, &spec.texts.zh, orientation);
-    let lengths = solve_lengths(mn, zh);
 
     let margin = MARGIN * width.min(height);
     let inner_w = width - 2.0 * margin;
@@ -158,38 +283,45 @@ pub fn compose(spec: &SignSpec, fonts: &Fonts) -> Layout {
     } else {
         FOREIGN_BAND * inner_h
     };
-    let main_h = inner_h - band;
+    let frame = Frame {
+        inner_w,
+        main_h: inner_h - band,
+        arrangement: spec.sign.arrangement,
+    };
 
-    let longer = lengths.mn.max(lengths.zh).max(1e-9);
-    let size_for = |p: Placement| -> f64 {
-        match p {
-            Placement::Stacked => {
-                let gap = if spec.sign.arrangement == Arrangement::SeparatePanels {
-                    PANEL_GAP_EM
-                } else {
-                    GAP_EM
-                };
-                (main_h / (CROSS_PAD * (mn.across + zh.across) + gap)).min(inner_w / longer)
-            }
-            Placement::SideBySide => (inner_w / (lengths.mn + lengths.zh + PANEL_GAP_EM))
-                .min(main_h / (CROSS_PAD * mn.across.max(zh.across))),
-            Placement::Columns => {
-                (inner_w / (CROSS_PAD * (mn.across + zh.across) + GAP_EM)).min(main_h / longer)
+    // Break the texts, then measure what will be drawn.
+    let mn_text = spec.texts.mn.as_str();
+    let zh_text = spec.texts.zh.as_str();
+    let mn_break = Breakable::new(fonts, Script::Mn, orientation, mn_text, MAX_COMPOSED_LINES);
+    let zh_break = Breakable::new(fonts, Script::Zh, orientation, zh_text, MAX_COMPOSED_LINES);
+    let mn_plans = mn_break.plans(MAX_COMPOSED_LINES);
+    let zh_plans = zh_break.plans(MAX_COMPOSED_LINES);
+    let (i, j) = choose_plans(&frame, &mn_plans, &zh_plans);
+    let broken = |b: &Breakable<'_>, plans: &[LinePlan], k: usize, original: &str| {
+        plans
+            .get(k)
+            .map(|p| b.text_for(p))
+            .filter(|t| t != original)
+    };
+    let mn_laid = broken(&mn_break, &mn_plans, i, mn_text);
+    let zh_laid = broken(&zh_break, &zh_plans, j, zh_text);
+    // A broken text is shaped again as drawn; an unbroken one was measured already.
+    let measured = |b: &Breakable<'_>, script: Script, laid: Option<&str>| match laid {
+        Some(text) => Natural::of(fonts, script, text, orientation),
+        None => {
+            let (longest, lines) = b.unbroken();
+            Natural {
+                longest,
+                across: 1.0 + LINE_PITCH_EM * (lines.max(1) as f64 - 1.0),
             }
         }
     };
-    let placement = match spec.sign.arrangement {
-        Arrangement::Vertical => Placement::Columns,
-        Arrangement::Horizontal | Arrangement::Ring => Placement::Stacked,
-        Arrangement::SeparatePanels => {
-            if size_for(Placement::SideBySide) > size_for(Placement::Stacked) {
-                Placement::SideBySide
-            } else {
-                Placement::Stacked
-            }
-        }
-    };
-    let f = positive_or(size_for(placement) * SAFETY, 1e-6);
+    let mn = measured(&mn_break, Script::Mn, mn_laid.as_deref());
+    let zh = measured(&zh_break, Script::Zh, zh_laid.as_deref());
+    let lengths = solve_lengths(mn, zh);
+    let (placement, size) = frame.best(mn, zh, &lengths);
+    let f = positive_or(size * SAFETY, 1e-6);
+    let main_h = frame.main_h;
 
     let color = text_color(spec.sign.background);
     let block =
@@ -206,6 +338,7 @@ pub fn compose(spec: &SignSpec, fonts: &Fonts) -> Layout {
                 color,
                 material: spec.sign.material.clone(),
                 illuminated: spec.sign.illuminated,
+                text: None,
             }
         };
 
@@ -214,11 +347,7 @@ pub fn compose(spec: &SignSpec, fonts: &Fonts) -> Layout {
     let mut blocks = Vec::with_capacity(3);
     match placement {
         Placement::Stacked => {
-            let gap = if spec.sign.arrangement == Arrangement::SeparatePanels {
-                PANEL_GAP_EM
-            } else {
-                GAP_EM
-            } * f;
+            let gap = frame.stacked_gap_em() * f;
             let group = mn_cross + gap + zh_cross;
             let y0 = margin + (main_h - group) / 2.0;
             blocks.push(block(
@@ -294,6 +423,14 @@ pub fn compose(spec: &SignSpec, fonts: &Fonts) -> Layout {
                 lengths.zh_fit,
             ));
         }
+    }
+
+    for b in &mut blocks {
+        b.text = match b.script {
+            Script::Mn => mn_laid.clone(),
+            Script::Zh => zh_laid.clone(),
+            Script::Foreign => None,
+        };
     }
 
     if !foreign.is_empty() {

@@ -231,6 +231,8 @@ pub struct PlacedGlyph {
     pub advance_em: f64,
     /// The glyph's own horizontal advance.
     pub natural_em: f64,
+    /// UTF-8 byte offset in the line of the glyph's cluster (the first character it draws).
+    pub cluster: usize,
 }
 
 /// One shaped line (a `\n`-separated piece of a block's text).
@@ -352,6 +354,7 @@ impl Fonts {
                     dy_em: f64::from(g.y_offset) / upem,
                     advance_em: advance,
                     natural_em: natural,
+                    cluster: start + g.cluster as usize,
                 });
                 pen += advance;
             }

@@ -6,6 +6,7 @@
 //!
 //! Pure: no database, no HTTP. Nothing here panics on any input; bad numbers give an error.
 
+mod breaks;
 mod cache;
 mod compose;
 mod fonts;
@@ -14,7 +15,7 @@ mod raster;
 use std::borrow::Cow;
 
 pub use cache::PreviewCache;
-pub use compose::compose;
+pub use compose::{compose, MAX_COMPOSED_LINES};
 pub use fonts::{
     FontError, FontSlot, Fonts, PlacedGlyph, ShapedGlyph, ShapedLine, ShapingFont, CHINESE_FILE,
     CHINESE_SHA256, MONGOLIAN_FILE, MONGOLIAN_SHA256,

@@ -229,7 +229,7 @@ pub fn render_png(
         }
     }
     for b in &layout.blocks {
-        let text = spec.texts.get(b.script);
+        let text = spec.block_text(b);
         draw_block(&mut canvas, fonts, b, text, px_per_mm);
     }
     canvas.encode_png()

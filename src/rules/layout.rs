@@ -56,7 +56,7 @@ fn place<'a>(
     index: usize,
     block: &'a Block,
 ) -> Placed<'a> {
-    let text = spec.texts.get(block.script);
+    let text = spec.block_text(block);
     let empty = text.trim().is_empty();
     let (natural, lines) = if empty {
         (0.0, 0)

@@ -1,7 +1,7 @@
 //! Structural validation of a sign spec, before any rule: what makes a spec unusable rather
 //! than non-compliant (the caller answers 422 with these fields).
 
-use crate::spec::{Block, Script, SignSpec};
+use crate::spec::{same_up_to_breaks, Block, Script, SignSpec};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -52,7 +52,8 @@ impl Errors {
 
 /// Checks that the spec can be judged at all: sizes finite, positive and at most 100 m, font
 /// sizes positive, texts within their length limits and free of control characters, at most
-/// one block per script, and a block for every text when a layout is given. All problems are
+/// one block per script, a block for every text when a layout is given, and a block's own
+/// `text` equal to the spec's text up to line breaks. All problems are
 /// reported at once.
 pub fn validate(spec: &SignSpec) -> Result<(), Vec<InvalidField>> {
     let mut e = Errors(Vec::new());
@@ -102,6 +103,7 @@ pub fn validate(spec: &SignSpec) -> Result<(), Vec<InvalidField>> {
         }
         for (i, block) in layout.blocks.iter().enumerate() {
             validate_block(&mut e, i, block);
+            validate_block_text(&mut e, i, spec, block);
             if layout.blocks[..i].iter().any(|b| b.script == block.script) {
                 e.add(
                     format!("layout.blocks[{i}].script"),
@@ -140,6 +142,32 @@ fn validate_block(e: &mut Errors, i: usize, b: &Block) {
                 format!("材质不能超过 {MAX_MATERIAL_CHARS} 个字"),
             );
         }
+    }
+}
+
+/// A block's own `text` must be the spec's text of its script with only the line breaks
+/// moved ([`same_up_to_breaks`]: a space may become a break and back; Chinese and foreign
+/// text may also break between two characters, Mongolian only between words), and at most
+/// [`MAX_LINES`] lines.
+fn validate_block_text(e: &mut Errors, i: usize, spec: &SignSpec, b: &Block) {
+    let Some(text) = &b.text else {
+        return;
+    };
+    let field = format!("layout.blocks[{i}].text");
+    let name = script_name(b.script);
+    let original = spec.texts.get(b.script);
+    if !same_up_to_breaks(original, text, b.script != Script::Mn) {
+        let how = if b.script == Script::Mn {
+            "只能在词与词之间（空格处）换行"
+        } else {
+            "只能在字与字之间或空格处换行"
+        };
+        e.add(
+            field,
+            format!("文字框中的{name}必须与填写的{name}完全一致，{how}，不能增删或改动文字"),
+        );
+    } else if text.split('\n').count() > MAX_LINES {
+        e.add(field, format!("文字框中的{name}不能超过 {MAX_LINES} 行"));
     }
 }
 

@@ -711,3 +711,33 @@ impl crate::helpers::TestApp {
             .year()
     }
 }
+
+backend_test!(
+    a_supplied_translation_drops_line_breaks_laid_out_for_the_draft,
+    |app| {
+        let m = app.merchant("m").await;
+        let tr = app.official("tr", "translator").await;
+        let mut a = application();
+        a["translation_requested"] = json!(true);
+        let spec = json!({"sign": a["sign"], "texts": a["texts"]});
+        let (_, checked) = body(app.post_json("/api/v1/check", None, &spec).await).await;
+        let mut layout = checked["layout"].clone();
+        for block in layout["blocks"].as_array_mut().unwrap() {
+            if block["script"] == "mn" {
+                block["text"] = json!(MN.replacen(' ', "\n", 1));
+            }
+        }
+        a["layout"] = layout;
+        let id = app.submit_ok(&m, &a).await;
+        assert_eq!(app.detail(&m, &id).await["status"], "translating");
+        let v = app
+            .act(&tr, &id, "supply_translation", json!({"mn": "ᠨᠠᠢᠮᠠᠨ ᠲᠥᠪ"}))
+            .await;
+        assert_eq!(v["status"], "in_review");
+        let d = app.detail(&m, &id).await;
+        let blocks = d["revisions"][1]["layout"]["blocks"].as_array().unwrap();
+        let mn = blocks.iter().find(|b| b["script"] == "mn").unwrap();
+        assert!(mn.get("text").is_none(), "{mn}");
+        assert_eq!(d["revisions"][1]["spec"]["texts"]["mn"], "ᠨᠠᠢᠮᠠᠨ ᠲᠥᠪ");
+    }
+);
