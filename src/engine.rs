@@ -30,9 +30,7 @@ impl Engine {
 
     /// The spec's own layout, or one composed for it.
     pub fn layout_for(&self, spec: &SignSpec) -> Layout {
-        spec.layout
-            .clone()
-            .unwrap_or_else(|| render::compose(spec, &self.fonts))
+        render::layout_of(spec, &self.fonts).into_owned()
     }
 
     /// Every finding for a spec that passed `rules::validate`.

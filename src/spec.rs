@@ -295,8 +295,8 @@ pub struct Finding {
     pub code: String,
     /// Chinese message for the merchant.
     pub message: String,
-    /// Mongolian message where the profile has one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Mongolian message where the profile has one (`null` until the translators supply it).
+    #[serde(default)]
     pub message_mn: Option<String>,
     /// The field or block the finding concerns (`texts.zh`, `layout.blocks[0]`, `designs[1]`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

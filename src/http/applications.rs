@@ -525,8 +525,8 @@ pub struct PreviewQuery {
 }
 
 pub fn preview_width(q: &PreviewQuery) -> AppResult<u32> {
-    match q.width_px.unwrap_or(1200) {
-        w @ 16..=4096 => Ok(w),
+    match q.width_px.unwrap_or(crate::render::DEFAULT_LONG_SIDE_PX) {
+        w @ 16..=crate::render::MAX_LONG_SIDE_PX => Ok(w),
         _ => Err(AppError::bad_request(
             "invalid_query",
             "width_px 须在 16 到 4096 之间",

@@ -46,6 +46,8 @@ backend_test!(
             .collect();
         assert_eq!(r1.len(), 1, "{v}");
         assert_eq!(r1[0]["severity"], "pending");
+        // The Mongolian message is carried (null until the profile has one).
+        assert!(r1[0].as_object().unwrap().contains_key("message_mn"), "{v}");
 
         // The stored revision holds the same findings the submission answered.
         let d = app.detail(&m, v["id"].as_str().unwrap()).await;
