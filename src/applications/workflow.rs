@@ -60,10 +60,6 @@ impl Status {
             Status::Approved | Status::Rejected | Status::Withdrawn
         )
     }
-
-    pub fn open() -> impl Iterator<Item = Status> {
-        Status::ALL.into_iter().filter(|s| !s.is_final())
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]

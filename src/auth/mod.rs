@@ -44,10 +44,6 @@ impl Role {
             _ => None,
         }
     }
-
-    pub fn is_official(self) -> bool {
-        self != Role::Merchant
-    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

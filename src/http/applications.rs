@@ -7,7 +7,7 @@ use serde::Deserialize;
 use std::path::PathBuf;
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::{is_multipart, json_part, read_parts, AuthUser, Parts};
+use super::extract::{is_multipart, json_part, parse_json, read_parts, AuthUser};
 use super::{AppState, JSON_LIMIT};
 use crate::applications::repo::{
     self, ApplicationRow, NewRevision, TransitionInput, TransitionResult, Upload,
@@ -291,11 +291,7 @@ async fn json_body<T: serde::de::DeserializeOwned>(mut payload: web::Payload) ->
         }
         buf.extend_from_slice(&chunk);
     }
-    let parts = Parts {
-        json: [("body".to_owned(), buf.to_vec())].into(),
-        designs: Vec::new(),
-    };
-    json_part(&parts, "body")
+    parse_json(&buf, None)
 }
 
 fn is_json(req: &HttpRequest) -> bool {

@@ -181,13 +181,22 @@ pub fn json_part<T: serde::de::DeserializeOwned>(parts: &Parts, name: &str) -> A
         AppError::bad_request("missing_part", format!("缺少“{name}”部分"))
             .with_details(serde_json::json!({"part": name}))
     })?;
+    parse_json(bytes, Some(name))
+}
+
+/// JSON bytes into `T`: 400 `invalid_json` when they are not JSON, 422 `invalid_body` when
+/// the JSON has the wrong shape (the part's name, if any, in the details).
+pub fn parse_json<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    part: Option<&str>,
+) -> AppResult<T> {
     serde_json::from_slice(bytes).map_err(|e| {
+        let details = serde_json::json!({"part": part, "reason": e.to_string()});
         if e.is_data() {
             AppError::unprocessable("invalid_body", "提交的内容缺少必填项或类型不对")
-                .with_details(serde_json::json!({"part": name, "reason": e.to_string()}))
+                .with_details(details)
         } else {
-            AppError::bad_request("invalid_json", "提交的内容不是有效的 JSON")
-                .with_details(serde_json::json!({"part": name, "reason": e.to_string()}))
+            AppError::bad_request("invalid_json", "提交的内容不是有效的 JSON").with_details(details)
         }
     })
 }

@@ -39,15 +39,6 @@ impl DesignFormat {
         }
     }
 
-    pub fn from_ext(ext: &str) -> Option<DesignFormat> {
-        match ext {
-            "png" => Some(DesignFormat::Png),
-            "jpg" => Some(DesignFormat::Jpeg),
-            "webp" => Some(DesignFormat::Webp),
-            _ => None,
-        }
-    }
-
     /// By magic bytes only; the name and the declared type are never trusted.
     fn sniff(bytes: &[u8]) -> Option<DesignFormat> {
         if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
