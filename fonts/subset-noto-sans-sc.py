@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-TABLE = ROOT.parent / "shared" / "data" / "tongyong-guifan-hanzi-2013.tsv"
+TABLE = ROOT / "src" / "rules" / "data" / "tongyong-guifan-hanzi-2013.tsv"
 
 
 def code_points():

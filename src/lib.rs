@@ -1,6 +1,6 @@
 //! signboard: the approval of bilingual (traditional Mongolian and Chinese) shop signs.
 //!
-//! Domain first — `applications` (the workflow), `rules` (RULES.md), `render` (fonts,
+//! Domain first — `applications` (the workflow), `rules` (docs/rules.md), `render` (fonts,
 //! shaping, pictures), `auth`, `storage`, `stats` — then the plumbing: `http`, `db`,
 //! `config`. Data flows one way: request → workflow → rules → render, the database beneath.
 

@@ -1,4 +1,4 @@
-//! The sign spec of `RULES.md` and the vocabulary shared by the checker and the renderer:
+//! The sign spec of `docs/rules.md` and the vocabulary shared by the checker and the renderer:
 //! what a merchant submits, what the rules judge and what the preview draws.
 //!
 //! Units are millimetres; the origin is the sign's top-left as the viewer faces it, x to the
@@ -288,7 +288,7 @@ pub enum Severity {
 /// One broken rule, in words a merchant understands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Finding {
-    /// Rule id of RULES.md: `R1`, `T2`, `I3`, …
+    /// Rule id of docs/rules.md: `R1`, `T2`, `I3`, …
     pub rule: String,
     pub severity: Severity,
     /// Stable snake_case code, e.g. `size_ratio`.

@@ -309,17 +309,13 @@ fn chinese_subset_covers_the_standard_table_and_gb2312_hanzi() {
         .filter(|c| matches!(*c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{20000}'..='\u{3FFFF}'))
         .collect();
     assert!(wanted.len() > 8_000, "{} ideographs listed", wanted.len());
-    // The table itself, when the shared data sits next to the repository.
-    if let Ok(table) =
-        std::fs::read_to_string(root().join("../shared/data/tongyong-guifan-hanzi-2013.tsv"))
-    {
-        let hanzi: Vec<char> = table
-            .lines()
-            .filter_map(|l| l.split('\t').nth(1).and_then(|s| s.chars().next()))
-            .collect();
-        assert_eq!(hanzi.len(), 8105);
-        wanted.extend(hanzi);
-    }
+    // The standard table itself, as the repository ships it.
+    let hanzi: Vec<char> = read(&root().join("src/rules/data/tongyong-guifan-hanzi-2013.tsv"))
+        .lines()
+        .filter_map(|l| l.split('\t').nth(1).and_then(|s| s.chars().next()))
+        .collect();
+    assert_eq!(hanzi.len(), 8105);
+    wanted.extend(hanzi);
     let missing: Vec<char> = wanted
         .into_iter()
         .filter(|&c| !fonts.chinese().covers(c))

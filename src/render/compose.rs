@@ -1,5 +1,5 @@
 //! The layout composer: when a spec carries no layout, place the Mongolian and Chinese blocks
-//! (and a foreign block, if any) so that the rules R3–R10, L1 and L2 of RULES.md hold.
+//! (and a foreign block, if any) so that the rules R3–R10, L1 and L2 of docs/rules.md hold.
 //!
 //! Both scripts get one font size. Long texts are broken into lines (columns, for a vertical
 //! sign): for every number of lines k (the texts' own `\n` lines up to [`MAX_COMPOSED_LINES`])

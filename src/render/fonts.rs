@@ -1,5 +1,5 @@
 //! The shipped font set: loading and verifying the files, shaping text with harfrust, and the
-//! measures of RULES.md (line lengths, `.notdef`) that the checker and the preview share.
+//! measures of docs/rules.md (line lengths, `.notdef`) that the checker and the preview share.
 
 use std::path::{Path, PathBuf};
 
@@ -311,7 +311,7 @@ impl Fonts {
     /// Shapes one line of a block: the text is split into runs by the font that covers each
     /// character (the block's own script first), each run is shaped with harfrust and the
     /// glyphs are laid along the line. Vertical Chinese (and Chinese-font runs inside any
-    /// vertical `zh` block) advance one em per glyph, as RULES.md measures them.
+    /// vertical `zh` block) advance one em per glyph, as docs/rules.md measures them.
     pub fn shape_line(&self, script: Script, line: &str, orientation: Orientation) -> ShapedLine {
         let preferred = match script {
             Script::Mn => [FontSlot::Mongolian, FontSlot::Chinese],

@@ -1,6 +1,6 @@
 //! The sign preview renderer. It owns the shipped fonts (loading and verifying them), shaping
 //! (harfrust: traditional Mongolian with its FVS/MVS/NNBSP controls, Chinese, foreign text),
-//! the measures of RULES.md that the checker takes from here (line lengths, `.notdef`), the
+//! the measures of docs/rules.md that the checker takes from here (line lengths, `.notdef`), the
 //! layout composer for specs without a layout, rasterizing with ab_glyph into a PNG, and a
 //! bounded preview cache.
 //!

@@ -18,7 +18,7 @@ const MAX_EM_PX: f64 = 2.0 * MAX_LONG_SIDE_PX as f64;
 /// Top and bottom of the ideographic em box relative to the baseline, in em (Noto Sans SC).
 const IDEOGRAPHIC_EM_BOX: (f64, f64) = (0.88, -0.12);
 
-/// Line pitch across lines, in em (RULES.md: extent across = size × (1 + 1.2 (lines − 1))).
+/// Line pitch across lines, in em (docs/rules.md: extent across = size × (1 + 1.2 (lines − 1))).
 pub const LINE_PITCH_EM: f64 = 1.2;
 
 /// Why a preview could not be drawn.

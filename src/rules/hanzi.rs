@@ -1,10 +1,15 @@
 //! T1's data: OpenCC's traditional→simplified table (ferrous-opencc, Apache-2.0) and the
 //! 8,105 characters of 《通用规范汉字表》 (2013), see `data/README.md`.
 
-use super::text::is_han;
 use ferrous_opencc::{config::BuiltinConfig, OpenCC};
 use std::collections::HashSet;
 use std::sync::LazyLock;
+
+/// A CJK ideograph (the unified blocks, extensions, compatibility ideographs, 〇).
+pub(crate) fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF | 0x3007)
+}
 
 const TONGYONG_TSV: &str = include_str!("data/tongyong-guifan-hanzi-2013.tsv");
 

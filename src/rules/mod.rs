@@ -1,4 +1,4 @@
-//! The rules of `RULES.md`: the rule profile (thresholds, severities, sources, messages, as
+//! The rules of `docs/rules.md`: the rule profile (thresholds, severities, sources, messages, as
 //! data) and every check, as pure functions from a sign spec to findings. No database, no
 //! HTTP, no fonts: text is measured through the [`TextMeasurer`] the renderer implements, so
 //! the preview and the checks never disagree.

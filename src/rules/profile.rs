@@ -41,7 +41,7 @@ const fn m(key: &'static str, code: &'static str, params: &'static [&'static str
 
 const RATIO: &[&str] = &["measured", "min", "max"];
 
-/// Every rule of RULES.md in catalogue order; findings are reported in this order.
+/// Every rule of docs/rules.md in catalogue order; findings are reported in this order.
 pub(crate) const META: &[RuleMeta] = &[
     RuleMeta {
         id: "R1",

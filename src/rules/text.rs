@@ -2,7 +2,8 @@
 //! Mongolian), T1 (standard simplified hanzi), T2 (each field its own script), R15 (banned
 //! terms).
 
-use super::{hanzi, quote_chars, Detail, Findings};
+use super::hanzi::{self, is_han};
+use super::{quote_chars, Detail, Findings};
 use crate::spec::{Orientation, Script, SignSpec, TextMeasurer};
 use serde_json::json;
 
@@ -87,11 +88,6 @@ pub(crate) fn is_latin_letter(c: char) -> bool {
             && matches!(c as u32,
                 0x00C0..=0x024F | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF
                 | 0xFF21..=0xFF3A | 0xFF41..=0xFF5A))
-}
-
-pub(crate) fn is_han(c: char) -> bool {
-    matches!(c as u32,
-        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF | 0x3007)
 }
 
 fn r2(mn: &str, out: &mut Findings<'_>) {
