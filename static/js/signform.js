@@ -184,10 +184,11 @@ export function createSignForm({ initial = null, carried = [], resubmit = false,
   const aside = h(
     'aside',
     { class: 'preview-panel', 'aria-label': '效果图和检查结果' },
+    // The verdict first: a tall vertical sign must not push it out of sight.
+    verdict,
     h('h3', { class: 'bi' }, mn(MN.preview, 'mn-head'), h('span', { text: '效果图' })),
     h('div', { class: 'preview-frame' }, img, previewState),
     h('h3', { class: 'bi' }, mn(MN.findings, 'mn-head'), h('span', { text: '检查结果' })),
-    verdict,
     allFindings,
   );
 
@@ -196,7 +197,7 @@ export function createSignForm({ initial = null, carried = [], resubmit = false,
   aside.id = nextId('preview-panel');
   aside.tabIndex = -1;
   const miniImg = h('img', { class: 'mini-img', alt: '', hidden: true });
-  const miniVerdict = h('span', { class: 'verdict mini-verdict', text: '正在检查…' });
+  const miniVerdict = h('span', { class: 'mini-verdict', text: '正在检查…' });
   const jump = h(
     'button',
     {
@@ -271,7 +272,7 @@ export function createSignForm({ initial = null, carried = [], resubmit = false,
     }
     verdict.className = `verdict v-${res.verdict}`;
     verdict.textContent = VERDICT[res.verdict] || '';
-    miniVerdict.className = `verdict mini-verdict v-${res.verdict}`;
+    miniVerdict.className = `mini-verdict v-${res.verdict}`;
     miniVerdict.textContent = VERDICT[res.verdict] || '';
     replace(allFindings, findingList(res.findings));
   }

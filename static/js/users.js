@@ -122,7 +122,7 @@ function userRow(u, me, msg, reload) {
     h('td', { 'data-label': '岗位', text: ROLE[u.role] || u.role }),
     h('td', { 'data-label': '状态', class: 'account-state', text: state }),
     h('td', { 'data-label': '创建时间', text: fmtDate(u.created_at) }),
-    h('td', { class: 'row-actions' }, actions),
+    h('td', {}, h('div', { class: 'row-actions' }, actions)),
   );
 }
 

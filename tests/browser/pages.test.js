@@ -111,8 +111,9 @@ test('design-image findings (I3, I4) appear in the live check as soon as images 
   await beside.locator('.finding[data-rule="I3"]').waitFor();
   await beside.locator('.finding[data-rule="I4"]').waitFor();
   await m.page.locator('.preview-panel .all-findings .finding[data-rule="I3"]').waitFor();
-  await m.page.locator('.preview-panel .verdict.v-fail').waitFor();
-  assert.match(await beside.textContent(), /设计图/);
+  await m.page.locator('.preview-panel .verdict.v-warn').waitFor();
+  assert.match(await beside.textContent(), /第 1 张设计图的宽高比为 1(\.00)?/);
+  assert.match(await beside.textContent(), /第 1 张设计图长边只有 400 像素/);
   await shot(m.page, 'portal-design-findings.png');
   await assertAccessible(m.page, 'the form with design findings');
   // Nothing was submitted.
@@ -432,25 +433,33 @@ test('the error banner follows the fields and goes once every one is fixed', asy
   await m.context.close();
 });
 
-test('change items clear the timeline dot; the reviewer\'s 说明 is in the box; Chinese falls back to the shipped font', async () => {
+/** A merchant's application sent back with two numbered items and a 说明, opened in the portal. */
+async function changesRequested() {
   const merchant = await createMerchant();
-  const shopName = unique('时间线酒家');
-  const app = await submitApplication(merchant.token, applicationForm({ shop_name: shopName, texts: { mn: '', zh: ZH_TEXT }, translation_requested: true }));
-  const t = await loginToken(translator.username, translator.password);
-  await act(t, app.id, 'supply_translation', { mn: MN_TEXT });
-  const r = await loginToken(reviewer.username, reviewer.password);
-  await act(r, app.id, 'request_changes', {
+  const app = await submitApplication(merchant.token, applicationForm({ shop_name: unique('时间线酒家'), texts: { mn: '', zh: ZH_TEXT }, translation_requested: true }));
+  await act(await loginToken(translator.username, translator.password), app.id, 'supply_translation', { mn: MN_TEXT });
+  await act(await loginToken(reviewer.username, reviewer.password), app.id, 'request_changes', {
     items: [{ message: '店名字号偏小，请放大', rule: null }, { message: '请补充夜间效果图', rule: null }],
     comment: '改好后请电话告知',
   });
-
   const m = await openPage(browser);
   await portalLogin(m.page, merchant);
   await m.page.goto(`${BASE}/portal.html#/app/${app.id}`);
-  const requested = m.page.locator('.requested').first();
-  await requested.waitFor();
-  assert.match(await requested.textContent(), /审核人员说明：\s*改好后请电话告知/);
+  await m.page.locator('.requested').first().waitFor();
+  return { merchant, m };
+}
 
+test('the reviewer\'s 说明 is told in the 需要修改的地方 box, not only in the history', async () => {
+  const { m } = await changesRequested();
+  const requested = m.page.locator('.requested').first();
+  assert.match(await requested.locator('h2').textContent(), /需要修改的地方/);
+  assert.match(await requested.textContent(), /审核人员说明：\s*改好后请电话告知/);
+  assertClean(m);
+  await m.context.close();
+});
+
+test('numbered change items in 办理经过 keep clear of the timeline dot', async () => {
+  const { m } = await changesRequested();
   const nested = m.page.locator('.events > li .changes > li').first();
   await nested.waitFor();
   const geometry = await nested.evaluate((li) => {
@@ -468,7 +477,14 @@ test('change items clear the timeline dot; the reviewer\'s 说明 is in the box;
   assert.ok(geometry.dotRight <= geometry.numbersLeft, `the dot ends before the numbers: ${JSON.stringify(geometry)}`);
   await m.page.locator('.events').scrollIntoViewIfNeeded();
   await shot(m.page, 'portal-timeline.png');
+  assertClean(m);
+  await m.context.close();
+});
 
+test('Chinese inside monospace and Mongolian elements falls back to the shipped Chinese font', async () => {
+  const merchant = await createMerchant();
+  const m = await openPage(browser);
+  await portalLogin(m.page, merchant);
   // Chinese inside monospace and Mongolian elements is drawn with the shipped Chinese font:
   // an application waiting for its translation shows "（待翻译）" in the Mongolian's place.
   const waiting = await submitApplication(merchant.token, applicationForm({ shop_name: unique('待译'), texts: { mn: '', zh: ZH_TEXT }, translation_requested: true }));

@@ -109,6 +109,7 @@ test('the whole story: apply, translate, approve, counted', async () => {
   await byLabel(page, '请民委翻译（蒙古文由旗民委翻译人员填写）').check();
   await shot(page, 'portal-form.png');
   await assertLabelled(page);
+  await assertAccessible(page, 'the application form');
   // The same form on a phone: nothing wider than the screen.
   await page.setViewportSize({ width: 360, height: 780 });
   await page.evaluate(() => window.scrollTo(0, 0));
@@ -143,6 +144,7 @@ test('the whole story: apply, translate, approve, counted', async () => {
   await r.page.locator('.diff-table').waitFor(); // two revisions: the merchant's and the translator's
   await shot(r.page, 'console-detail.png');
   await assertLabelled(r.page);
+  await assertAccessible(r.page, 'the console detail');
   // The design opens zoomable beside the preview.
   await r.page.getByRole('button', { name: /放大查看/ }).click();
   const zoom = r.page.locator('dialog.zoom[open]');
@@ -164,6 +166,7 @@ test('the whole story: apply, translate, approve, counted', async () => {
   assert.match(no, new RegExp(`^奈民委牌审〔${year}〕\\d{4}号$`));
   await page.waitForFunction(() => [...document.querySelectorAll('.pair img')].every((i) => i.complete && i.naturalWidth > 0));
   await shot(page, 'portal-approved.png');
+  await assertAccessible(page, 'the approved application');
 
   // --- the public counts page shows it ---
   const s = await openPage(browser);
@@ -179,6 +182,7 @@ test('the whole story: apply, translate, approve, counted', async () => {
   assert.equal(await s.page.getByRole('link', { name: '下载各年表格（CSV）' }).getAttribute('href'), '/api/v1/stats/approvals?format=csv');
   await shot(s.page, 'stats.png');
   await assertLabelled(s.page);
+  await assertAccessible(s.page, 'the counts page');
 
   for (const x of [m, t, r, s]) {
     assertClean(x);
@@ -264,6 +268,7 @@ test('a shop name with markup shows as text and opens no dialog', async () => {
   await r.page.getByRole('button', { name: /^全部/ }).click();
   await r.page.locator('.queue-table:not([aria-busy]) table.list').waitFor();
   await shot(r.page, 'console-queue.png', { fullPage: false });
+  await assertAccessible(r.page, 'the queue');
   await r.page.getByRole('searchbox', { name: '查找' }).fill('onerror');
   await r.page.getByRole('button', { name: '查询' }).click();
   const link = r.page.locator('table.list a.shop').first();
@@ -284,6 +289,7 @@ test('a shop name with markup shows as text and opens no dialog', async () => {
   await m.page.getByLabel('密码', { exact: true }).fill(merchant.password);
   await m.page.getByRole('button', { name: '登录', exact: true }).click();
   await m.page.locator('.app-card .shop', { hasText: evil }).waitFor();
+  await assertAccessible(m.page, 'my applications');
   await m.page.waitForTimeout(300);
   assert.equal(await m.page.locator('img[src="x"]').count(), 0);
 
