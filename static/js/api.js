@@ -57,12 +57,19 @@ function authHeaders() {
   return s && s.token ? { Authorization: `Bearer ${s.token}` } : {};
 }
 
-/** A 401 ends the session everywhere on the page. */
-function unauthorized() {
+/**
+ * A 401, or a 403 `account_disabled` (an administrator disabled the account), ends the session
+ * everywhere; `message` is the server's reason, shown on the login form.
+ */
+function unauthorized(message = null) {
   if (session.get()) {
     session.clear();
-    window.dispatchEvent(new CustomEvent('signboard:logout', { detail: { expired: true } }));
+    window.dispatchEvent(new CustomEvent('signboard:logout', { detail: { expired: true, message } }));
   }
+}
+
+function endsSession(status, code) {
+  return status === 401 || (status === 403 && code === 'account_disabled');
 }
 
 /** The server wants a new password first (after an administrator reset it). */
@@ -101,9 +108,9 @@ export async function api(path, { method = 'GET', json, body, signal, as = 'json
     if (err.name === 'AbortError') throw err;
     throw new ApiError(0, 'network', '网络连接失败，请检查网络后重试');
   }
-  if (res.status === 401) unauthorized();
   if (!res.ok) {
     const err = await errorFrom(res);
+    if (endsSession(err.status, err.code)) unauthorized(err.status === 403 ? err.message : null);
     passwordRequired(err.status, err.code);
     throw err;
   }
@@ -129,9 +136,9 @@ export function upload(path, formData, onProgress, headers = {}) {
       } catch {
         /* not JSON */
       }
-      if (xhr.status === 401) unauthorized();
       if (xhr.status >= 200 && xhr.status < 300) return resolve(body);
       const e = body && body.error;
+      if (endsSession(xhr.status, e && e.code)) unauthorized(xhr.status === 403 ? e.message : null);
       if (e) passwordRequired(xhr.status, e.code);
       reject(
         e

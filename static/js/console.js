@@ -550,8 +550,8 @@ function route() {
   main.focus({ preventScroll: true });
 }
 
-onSessionEnd((expired) => {
-  pendingMessage = { text: expired ? '登录已过期，请重新登录。' : '已退出登录。', kind: 'info' };
+onSessionEnd((expired, message) => {
+  pendingMessage = { text: message || (expired ? '登录已过期，请重新登录。' : '已退出登录。'), kind: message ? 'error' : 'info' };
   go('');
 });
 onSessionStart(() => {

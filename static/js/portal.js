@@ -359,8 +359,8 @@ function route() {
   main.focus({ preventScroll: true });
 }
 
-onSessionEnd((expired) => {
-  setFlash(expired ? '登录已过期，请重新登录。' : '已退出登录。');
+onSessionEnd((expired, message) => {
+  setFlash(message || (expired ? '登录已过期，请重新登录。' : '已退出登录。'), message ? 'error' : 'info');
   go('');
 });
 onSessionStart(route);

@@ -23,12 +23,15 @@ export function renderUserBox(onChange) {
   if (onChange) onChange();
 }
 
-/** Runs `onLogout(expired)` whenever the session ends (here or in another tab). */
+/**
+ * Runs `onLogout(expired, message)` whenever the session ends (here or in another tab);
+ * `message` is the server's reason when it gave one (a disabled account).
+ */
 export function onSessionEnd(onLogout) {
   window.addEventListener('signboard:logout', (e) => {
     closePasswordDialog();
     renderUserBox();
-    onLogout(Boolean(e.detail && e.detail.expired));
+    onLogout(Boolean(e.detail && e.detail.expired), (e.detail && e.detail.message) || null);
   });
 }
 

@@ -366,7 +366,10 @@ test('admins reset passwords and disable accounts; everyone changes their own pa
   await row.getByRole('button', { name: `停用：${official.username}` }).click();
   await row.locator('.account-state', { hasText: '已停用' }).waitFor();
   await o.page.reload();
+  // The open page ends its session with the server's reason.
+  await o.page.locator('.notice.error', { hasText: '停用' }).waitFor();
   await o.page.getByLabel('用户名', { exact: true }).waitFor();
+  assert.equal(await o.page.evaluate(() => localStorage.getItem('signboard.session')), null);
   await o.page.getByLabel('用户名', { exact: true }).fill(official.username);
   await o.page.getByLabel('密码', { exact: true }).fill(mine);
   await o.page.getByRole('button', { name: '登录', exact: true }).click();
