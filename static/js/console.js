@@ -4,7 +4,7 @@
 
 import { api, login, session } from './api.js';
 import { h, append, replace, heading, notice, nextId, fmtDate, debounce } from './dom.js';
-import { MN, STATUS, STATUS_ORDER, ROLE } from './labels.js';
+import { MN, STATUS, STATUS_ORDER } from './labels.js';
 import { protectedImg, releaseImages, statusBadge, eventList, specDiff, changeItems, changesComment } from './detail.js';
 import { findingList, VERDICT } from './findings.js';
 import { renderUserBox, onSessionEnd, onSessionStart, onPasswordRequired, onPasswordChanged, forcedPasswordView, followNext } from './shell.js';
