@@ -9,8 +9,9 @@ use super::applications::{invalid_spec, preview_width, PreviewQuery};
 use super::AppState;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::rules::ProfileRef;
-use crate::spec::{Finding, Layout, SignSpec, Verdict};
+use crate::spec::{DesignInfo, Finding, Layout, SignSpec, Verdict};
 use crate::stats;
+use crate::storage::MAX_FILES;
 
 #[derive(Serialize, ToSchema)]
 pub struct Health {
@@ -43,19 +44,36 @@ pub struct CheckResponse {
     pub layout: Option<Layout>,
 }
 
+/// A sign spec to check, with the pixel sizes of the design images chosen so far (read in the
+/// page before uploading), so that I3 and I4 are told before the application is submitted.
+#[derive(Deserialize)]
+pub struct CheckRequest {
+    #[serde(flatten)]
+    pub spec: SignSpec,
+    #[serde(default)]
+    pub designs: Vec<DesignInfo>,
+}
+
 #[utoipa::path(post, path = "/api/v1/check", tag = "public",
-    request_body(content = Object, description = "a sign spec (docs/rules.md)"),
+    request_body(content = Object, description = "a sign spec (docs/rules.md), optionally with \
+        `designs: [{width_px, height_px}]`, the sizes of the design images to be uploaded"),
     responses((status = 200, body = CheckResponse), (status = 400, body = ErrorBody),
               (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
 pub async fn check(
     state: web::Data<AppState>,
-    body: web::Json<SignSpec>,
+    body: web::Json<CheckRequest>,
 ) -> AppResult<HttpResponse> {
-    let spec = body.into_inner();
+    let CheckRequest { spec, designs } = body.into_inner();
     crate::rules::validate(&spec).map_err(invalid_spec)?;
+    if designs.len() > MAX_FILES {
+        crate::applications::invalid_fields(vec![(
+            "designs".into(),
+            format!("每份申请最多上传 {MAX_FILES} 张设计图"),
+        )])?;
+    }
     let engine = state.engine.clone();
-    let evaluation = web::block(move || engine.evaluate(&spec, &[]))
+    let evaluation = web::block(move || engine.evaluate(&spec, &designs))
         .await
         .map_err(AppError::internal)?;
     Ok(HttpResponse::Ok().json(CheckResponse {

@@ -1,23 +1,47 @@
 // The service's API: fetch with the bearer token, errors as ApiError with the server's
 // Chinese message, uploads with progress, protected images as object URLs.
+//
+// The session lives in localStorage, so it is shared by every tab of the browser: a pasted or
+// Ctrl-clicked link opens signed in, and logging out in one tab ends it in all of them (the
+// `storage` event below). The strict Content-Security-Policy (scripts from our origin only,
+// no inline script) is what keeps a token in web storage out of reach of injected code.
 
 const KEY = 'signboard.session';
+const RETURNING = 'signboard.returning';
 
 export const session = {
   get() {
     try {
-      return JSON.parse(sessionStorage.getItem(KEY) || 'null');
+      return JSON.parse(localStorage.getItem(KEY) || 'null');
     } catch {
       return null;
     }
   },
   set(s) {
-    sessionStorage.setItem(KEY, JSON.stringify(s));
+    localStorage.setItem(KEY, JSON.stringify(s));
+    localStorage.setItem(RETURNING, '1');
   },
   clear() {
-    sessionStorage.removeItem(KEY);
+    localStorage.removeItem(KEY);
+  },
+  /** Whether someone has signed in with this browser before (first-time users see 注册 first). */
+  returning() {
+    return localStorage.getItem(RETURNING) === '1';
+  },
+  /** Marks that the signed-in user has set a password of their own. */
+  passwordChanged() {
+    const s = this.get();
+    if (s) this.set({ ...s, must_change_password: false });
   },
 };
+
+// Another tab logged in or out: follow it.
+window.addEventListener('storage', (e) => {
+  if (e.key !== KEY && e.key !== null) return;
+  if (e.newValue === e.oldValue) return;
+  const detail = { expired: false, elsewhere: true };
+  window.dispatchEvent(new CustomEvent(e.newValue ? 'signboard:login' : 'signboard:logout', { detail }));
+});
 
 export class ApiError extends Error {
   constructor(status, code, message, details) {
@@ -33,12 +57,27 @@ function authHeaders() {
   return s && s.token ? { Authorization: `Bearer ${s.token}` } : {};
 }
 
-/** A 401 ends the session everywhere on the page. */
-function unauthorized() {
+/**
+ * A 401, or a 403 `account_disabled` (an administrator disabled the account), ends the session
+ * everywhere; `message` is the server's reason, shown on the login form.
+ */
+function unauthorized(message = null) {
   if (session.get()) {
     session.clear();
-    window.dispatchEvent(new CustomEvent('signboard:logout', { detail: { expired: true } }));
+    window.dispatchEvent(new CustomEvent('signboard:logout', { detail: { expired: true, message } }));
   }
+}
+
+function endsSession(status, code) {
+  return status === 401 || (status === 403 && code === 'account_disabled');
+}
+
+/** The server wants a new password first (after an administrator reset it). */
+function passwordRequired(status, code) {
+  if (status !== 403 || code !== 'password_change_required') return;
+  const s = session.get();
+  if (s && !s.must_change_password) session.set({ ...s, must_change_password: true });
+  window.dispatchEvent(new CustomEvent('signboard:password-required'));
 }
 
 async function errorFrom(res) {
@@ -69,8 +108,12 @@ export async function api(path, { method = 'GET', json, body, signal, as = 'json
     if (err.name === 'AbortError') throw err;
     throw new ApiError(0, 'network', '网络连接失败，请检查网络后重试');
   }
-  if (res.status === 401) unauthorized();
-  if (!res.ok) throw await errorFrom(res);
+  if (!res.ok) {
+    const err = await errorFrom(res);
+    if (endsSession(err.status, err.code)) unauthorized(err.status === 403 ? err.message : null);
+    passwordRequired(err.status, err.code);
+    throw err;
+  }
   if (as === 'blob') return res.blob();
   if (as === 'text') return res.text();
   return res.json();
@@ -93,9 +136,10 @@ export function upload(path, formData, onProgress, headers = {}) {
       } catch {
         /* not JSON */
       }
-      if (xhr.status === 401) unauthorized();
       if (xhr.status >= 200 && xhr.status < 300) return resolve(body);
       const e = body && body.error;
+      if (endsSession(xhr.status, e && e.code)) unauthorized(xhr.status === 403 ? e.message : null);
+      if (e) passwordRequired(xhr.status, e.code);
       reject(
         e
           ? new ApiError(xhr.status, e.code, e.message, e.details)
@@ -115,8 +159,20 @@ export async function imageUrl(url) {
 
 export async function login(username, password) {
   const r = await api('/auth/login', { method: 'POST', json: { username, password } });
-  session.set({ token: r.token, role: r.role, expires_at: r.expires_at, user: r.user });
+  session.set({
+    token: r.token,
+    role: r.role,
+    expires_at: r.expires_at,
+    user: r.user,
+    must_change_password: Boolean(r.must_change_password || (r.user && r.user.must_change_password)),
+  });
   return r;
+}
+
+/** Changes the signed-in user's own password. */
+export async function changePassword(current, next) {
+  await api('/me/password', { method: 'POST', json: { current_password: current, new_password: next }, as: 'text' });
+  session.passwordChanged();
 }
 
 export function logout() {

@@ -4,10 +4,11 @@
 
 import { api, login, session } from './api.js';
 import { h, append, replace, heading, notice, nextId, fmtDate, debounce } from './dom.js';
-import { MN, STATUS, STATUS_ORDER, ROLE } from './labels.js';
-import { protectedImg, releaseImages, statusBadge, eventList, specDiff, changeItems } from './detail.js';
+import { MN, STATUS, STATUS_ORDER } from './labels.js';
+import { protectedImg, releaseImages, statusBadge, eventList, specDiff, changeItems, changesComment } from './detail.js';
 import { findingList, VERDICT } from './findings.js';
-import { renderUserBox, onSessionEnd } from './shell.js';
+import { renderUserBox, onSessionEnd, onSessionStart, onPasswordRequired, onPasswordChanged, forcedPasswordView, followNext } from './shell.js';
+import { usersView } from './users.js';
 
 const main = document.getElementById('main');
 const OFFICIAL = ['translator', 'reviewer', 'admin'];
@@ -53,7 +54,9 @@ function loginView() {
       }
       renderUserBox();
       queue.status = null;
-      go('#/');
+      if (followNext()) return;
+      // The page that was asked for (a pasted link keeps its hash through the login).
+      route();
     } catch (err) {
       notice(msg, err.message, 'error');
     }
@@ -347,6 +350,38 @@ function translatorPanel(d, rev, msg) {
   return box;
 }
 
+/**
+ * Approval is irreversible and takes the next approval number: ask first, in a modal dialog
+ * naming the shop. Cancel (or Escape) does nothing.
+ */
+function confirmApproval(d, onConfirm) {
+  const titleId = nextId('approve-title');
+  const descId = nextId('approve-desc');
+  const cancel = h('button', { type: 'button', text: '取消', autofocus: true });
+  const ok = h('button', { type: 'button', class: 'primary', text: '确认批准' });
+  const dialog = h(
+    'dialog',
+    { class: 'modal confirm-approve', 'aria-labelledby': titleId, 'aria-describedby': descId },
+    h('h2', { id: titleId, text: '确认批准' }),
+    h(
+      'div',
+      { id: descId },
+      h('p', {}, '批准“', h('strong', { class: 'shop', text: d.shop_name }), `”的招牌申请（第 ${d.current_revision} 版）？`),
+      h('p', { class: 'approve-number', text: '批准后系统将编发下一个批准文号，批准不能撤销。' }),
+    ),
+    h('div', { class: 'dialog-actions' }, cancel, ok),
+  );
+  cancel.addEventListener('click', () => dialog.close());
+  ok.addEventListener('click', () => {
+    dialog.close();
+    onConfirm();
+  });
+  dialog.addEventListener('close', () => dialog.remove());
+  document.body.append(dialog);
+  dialog.showModal();
+  cancel.focus();
+}
+
 function reviewerPanel(d, rev, msg) {
   const box = h('div', { class: 'panel' });
   const acts = d.available_actions;
@@ -357,7 +392,12 @@ function reviewerPanel(d, rev, msg) {
       d.translation_confirmed ? null : h('p', { class: 'notice warn', text: '蒙古文译文尚未经翻译人员确认，确认后才能批准。' }),
       rev.verdict === 'fail' ? h('p', { class: 'notice warn', text: '这一版仍有不符合规定的问题，不能批准，请退回修改。' }) : null,
       field('审批意见（可不填）', comment),
-      h('button', { type: 'button', class: 'primary', text: '批准', onclick: () => transition(d, { action: 'approve', comment: comment.value.trim() || null }, msg) }),
+      h('button', {
+        type: 'button',
+        class: 'primary',
+        text: '批准',
+        onclick: () => confirmApproval(d, () => transition(d, { action: 'approve', comment: comment.value.trim() || null }, msg)),
+      }),
     ]);
   }
   if (acts.includes('request_changes')) {
@@ -470,7 +510,7 @@ async function detailView(id) {
       h('figure', {}, protectedImg(rev.preview_url + '?width_px=960', '按规定绘制的效果图', 'preview-img'), h('figcaption', { text: '系统按申请内容绘制的效果图' })),
     ),
     h('section', {}, h('h2', { text: '检查结果' }), h('p', { class: `verdict v-${rev.verdict}`, text: VERDICT[rev.verdict] }), findingList(rev.findings)),
-    d.requested_changes ? h('section', {}, h('h2', { text: '已要求商户修改' }), changeItems(d.requested_changes)) : null,
+    d.requested_changes ? h('section', { class: 'requested' }, h('h2', { text: '已要求商户修改' }), changeItems(d.requested_changes), changesComment(d)) : null,
     canAct
       ? h(
           'section',
@@ -486,62 +526,6 @@ async function detailView(id) {
   );
 }
 
-// ---------------------------------------------------------------- admin
-
-async function usersView() {
-  const msg = banner();
-  const list = h('div', {});
-  const f = {
-    username: h('input', { type: 'text', autocomplete: 'off', maxlength: 32 }),
-    display_name: h('input', { type: 'text', maxlength: 64 }),
-    password: h('input', { type: 'password', autocomplete: 'new-password' }),
-    role: h('select', {}, ['translator', 'reviewer', 'admin'].map((r) => h('option', { value: r, text: ROLE[r] }))),
-  };
-  const form = h(
-    'form',
-    { class: 'card-form', novalidate: true },
-    h('h2', { text: '新建工作人员账号' }),
-    field('用户名', f.username, '3–32 位字母、数字、下划线、点或连字符'),
-    field('姓名', f.display_name),
-    field('初始密码', f.password, '至少 8 位，请告知本人后尽快修改'),
-    field('岗位', f.role),
-    h('button', { type: 'submit', class: 'primary', text: '创建账号' }),
-  );
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    try {
-      const u = await api('/users', {
-        method: 'POST',
-        json: { username: f.username.value.trim(), display_name: f.display_name.value.trim(), password: f.password.value, role: f.role.value },
-      });
-      notice(msg, `已创建${ROLE[u.role]}账号“${u.username}”。`, 'ok');
-      form.reset();
-      load();
-    } catch (err) {
-      notice(msg, err.message, 'error');
-    }
-  });
-  async function load() {
-    try {
-      const users = await api('/users');
-      replace(
-        list,
-        h(
-          'table',
-          { class: 'list' },
-          h('caption', { text: '工作人员' }),
-          h('thead', {}, h('tr', {}, ['用户名', '姓名', '岗位', '创建时间'].map((t) => h('th', { scope: 'col', text: t })))),
-          h('tbody', {}, users.map((u) => h('tr', {}, h('td', { 'data-label': '用户名', text: u.username }), h('td', { 'data-label': '姓名', text: u.display_name }), h('td', { 'data-label': '岗位', text: ROLE[u.role] || u.role }), h('td', { 'data-label': '创建时间', text: fmtDate(u.created_at + 'Z') })))),
-        ),
-      );
-    } catch (err) {
-      notice(msg, err.message, 'error');
-    }
-  }
-  replace(main, h('p', {}, h('a', { href: '#/', text: '← 返回队列' })), heading(1, '工作人员账号', MN.console), msg, h('div', { class: 'two' }, form, list));
-  load();
-}
-
 // ---------------------------------------------------------------- routing
 
 /** Shows the view of `hash` (also when it is already the current one). */
@@ -553,6 +537,7 @@ function go(hash) {
 function route() {
   const s = session.get();
   if (!s) return loginView();
+  if (s.must_change_password) return forcedPasswordView(main, MN.console);
   if (!OFFICIAL.includes(s.role)) {
     replace(main, heading(1, '审批工作台', MN.console), banner(), h('p', {}, '您登录的是商户账号。请到 ', h('a', { href: '/portal.html', text: '商户申请' }), ' 办理，或退出后用工作人员账号登录。'));
     return;
@@ -560,14 +545,23 @@ function route() {
   const hash = location.hash || '#/';
   const m = hash.match(/^#\/app\/(.+)$/);
   if (m) detailView(decodeURIComponent(m[1]));
-  else if (hash === '#/users' && s.role === 'admin') usersView();
+  else if (hash === '#/users' && s.role === 'admin') usersView(main, banner());
   else queueView();
   main.focus({ preventScroll: true });
 }
 
-onSessionEnd((expired) => {
-  pendingMessage = { text: expired ? '登录已过期，请重新登录。' : '已退出登录。', kind: 'info' };
+onSessionEnd((expired, message) => {
+  pendingMessage = { text: message || (expired ? '登录已过期，请重新登录。' : '已退出登录。'), kind: message ? 'error' : 'info' };
   go('');
+});
+onSessionStart(() => {
+  queue.status = null;
+  route();
+});
+onPasswordRequired(route);
+onPasswordChanged(() => {
+  pendingMessage = { text: '密码已修改。', kind: 'ok' };
+  route();
 });
 window.addEventListener('hashchange', route);
 renderUserBox();

@@ -42,6 +42,16 @@ export function changeItems(items) {
   );
 }
 
+/**
+ * The reviewer's 说明 that came with the last request for changes, for the "需要修改的地方"
+ * box (it belongs with the items, not only in the history); null when there is none.
+ */
+export function changesComment(d) {
+  const last = [...(d.events || [])].reverse().find((e) => e.action === 'request_changes');
+  if (!last || !last.comment) return null;
+  return h('div', { class: 'changes-comment' }, h('strong', { text: '审核人员说明：' }), h('p', { text: last.comment }));
+}
+
 export function eventList(events) {
   return h(
     'ol',

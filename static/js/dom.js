@@ -67,9 +67,17 @@ export function debounce(fn, ms) {
   };
 }
 
+/**
+ * A moment from the API as "YYYY-MM-DD HH:MM" in the reader's time zone. Every date on the
+ * pages goes through here. The API sends RFC 3339 with a zone ("…Z" or "+08:00"); a time
+ * without a zone is taken as UTC; anything unreadable shows as "" (never "NaN-NaN-NaN").
+ */
 export function fmtDate(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
+  if (!iso || typeof iso !== 'string') return '';
+  let text = iso.trim().replace(' ', 'T');
+  if (/^\d{4}-\d{2}-\d{2}T[\d:.]+$/.test(text)) text += 'Z';
+  const d = new Date(text);
+  if (Number.isNaN(d.getTime())) return '';
   const p = (n) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }

@@ -5,9 +5,9 @@ import { api, login, session, upload } from './api.js';
 import { h, replace, heading, notice, nextId, fmtDate, mn } from './dom.js';
 import { MN } from './labels.js';
 import { createSignForm, submitNew } from './signform.js';
-import { protectedImg, releaseImages, statusBadge, changeItems, eventList } from './detail.js';
+import { protectedImg, releaseImages, statusBadge, changeItems, changesComment, eventList } from './detail.js';
 import { findingList, VERDICT } from './findings.js';
-import { renderUserBox, onSessionEnd } from './shell.js';
+import { renderUserBox, onSessionEnd, onSessionStart, onPasswordRequired, onPasswordChanged, forcedPasswordView, followNext } from './shell.js';
 
 const main = document.getElementById('main');
 const flash = { text: '', kind: 'info' };
@@ -51,7 +51,9 @@ function authView() {
         setFlash('这是工作人员账号，请在“审批工作台”办理。');
       }
       renderUserBox();
-      go('#/mine');
+      if (followNext()) return;
+      // The page that was asked for (a pasted link keeps its hash through the login).
+      route();
     } catch (err) {
       notice(loginMsg, err.message, 'error');
     }
@@ -99,8 +101,43 @@ function authView() {
     heading(1, '商户申请', MN.portal),
     flashEl(),
     h('p', { class: 'lead', text: '登录后可在线申请招牌、查看审批进度。第一次使用请先注册。' }),
-    h('div', { class: 'two' }, loginForm, regForm),
+    authTabs(loginForm, regForm),
   );
+}
+
+/**
+ * Login and registration side by side on a wide screen; on a phone one at a time behind two
+ * tabs, registration first for someone who has never signed in with this browser.
+ */
+function authTabs(loginForm, regForm) {
+  const panels = { login: loginForm, register: regForm };
+  const tabs = {};
+  const tablist = h('div', { class: 'auth-tabs', role: 'tablist', 'aria-label': '登录或注册' });
+  const select = (key, focus) => {
+    for (const [k, tab] of Object.entries(tabs)) {
+      const on = k === key;
+      tab.setAttribute('aria-selected', String(on));
+      tab.tabIndex = on ? 0 : -1;
+      panels[k].classList.toggle('tab-inactive', !on);
+    }
+    if (focus) tabs[key].focus();
+  };
+  for (const [key, label] of [['register', '注册新账号'], ['login', '登录']]) {
+    const panel = panels[key];
+    panel.id = nextId(`auth-${key}`);
+    tabs[key] = h('button', { type: 'button', role: 'tab', id: nextId('tab'), class: 'auth-tab', 'aria-controls': panel.id, text: label, onclick: () => select(key, false) });
+    panel.setAttribute('role', 'tabpanel');
+    panel.setAttribute('aria-labelledby', tabs[key].id);
+    tablist.append(tabs[key]);
+  }
+  tablist.addEventListener('keydown', (e) => {
+    if (!['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(e.key)) return;
+    e.preventDefault();
+    const now = tabs.login.getAttribute('aria-selected') === 'true' ? 'login' : 'register';
+    select(now === 'login' ? 'register' : 'login', true);
+  });
+  select(session.returning() ? 'login' : 'register', false);
+  return h('div', { class: 'auth' }, tablist, h('div', { class: 'two' }, loginForm, regForm));
 }
 
 async function mineView() {
@@ -199,7 +236,7 @@ async function detailView(id) {
   }
   if (d.status === 'translating') parts.push(h('p', { class: 'notice info', text: '民委翻译人员正在翻译或核对蒙古文，完成后进入审核。' }));
   if (d.requested_changes && d.requested_changes.length) {
-    parts.push(h('section', { class: 'requested' }, h('h2', { text: '需要修改的地方' }), changeItems(d.requested_changes)));
+    parts.push(h('section', { class: 'requested' }, h('h2', { text: '需要修改的地方' }), changeItems(d.requested_changes), changesComment(d)));
   }
   const rejected = d.status === 'rejected' ? [...d.events].reverse().find((e) => e.action === 'reject') : null;
   if (rejected && rejected.comment) {
@@ -268,6 +305,7 @@ async function detailView(id) {
   if (d.available_actions.includes('resubmit')) {
     const form = createSignForm({
       initial: formFrom(d),
+      carried: rev.attachments.map((a) => ({ width_px: a.width, height_px: a.height })),
       resubmit: true,
       submitLabel: '修改后重新提交',
       submit: (fd, onProgress) => {
@@ -297,6 +335,10 @@ function go(hash) {
 function route() {
   const s = session.get();
   const hash = location.hash || '#/mine';
+  if (s && s.must_change_password) {
+    forcedPasswordView(main, MN.portal);
+    return;
+  }
   if (!s || s.role !== 'merchant') {
     if (s && s.role !== 'merchant') {
       replace(
@@ -317,9 +359,15 @@ function route() {
   main.focus({ preventScroll: true });
 }
 
-onSessionEnd((expired) => {
-  setFlash(expired ? '登录已过期，请重新登录。' : '已退出登录。');
+onSessionEnd((expired, message) => {
+  setFlash(message || (expired ? '登录已过期，请重新登录。' : '已退出登录。'), message ? 'error' : 'info');
   go('');
+});
+onSessionStart(route);
+onPasswordRequired(route);
+onPasswordChanged(() => {
+  setFlash('密码已修改。', 'ok');
+  route();
 });
 window.addEventListener('hashchange', route);
 renderUserBox();

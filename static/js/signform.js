@@ -28,11 +28,24 @@ function mb(n) {
   return n < 1024 * 1024 ? `${Math.max(1, Math.round(n / 1024))} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/** The pixel size of a chosen image, read in the page (null when it cannot be decoded). */
+async function dimensions(file) {
+  try {
+    const bitmap = await createImageBitmap(file);
+    const size = { width_px: bitmap.width, height_px: bitmap.height };
+    bitmap.close();
+    return size;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Builds the form. `initial` is an ApplicationForm to pre-fill (resubmission); `submit(fd,
+ * Builds the form. `initial` is an ApplicationForm to pre-fill (resubmission) and `carried`
+ * the sizes of the designs a resubmission keeps when no new one is chosen; `submit(fd,
  * onProgress)` sends the multipart body and resolves with the server's answer.
  */
-export function createSignForm({ initial = null, resubmit = false, submitLabel = '提交申请', submit, onDone }) {
+export function createSignForm({ initial = null, carried = [], resubmit = false, submitLabel = '提交申请', submit, onDone }) {
   const fields = {};
   const groups = {}; // finding group -> <ul> beside the field
   const msgs = {}; // field name -> message element
@@ -171,14 +184,37 @@ export function createSignForm({ initial = null, resubmit = false, submitLabel =
   const aside = h(
     'aside',
     { class: 'preview-panel', 'aria-label': '效果图和检查结果' },
+    // The verdict first: a tall vertical sign must not push it out of sight.
+    verdict,
     h('h3', { class: 'bi' }, mn(MN.preview, 'mn-head'), h('span', { text: '效果图' })),
     h('div', { class: 'preview-frame' }, img, previewState),
     h('h3', { class: 'bi' }, mn(MN.findings, 'mn-head'), h('span', { text: '检查结果' })),
-    verdict,
     allFindings,
   );
 
-  const el = h('div', { class: 'form-layout' }, form, aside);
+  // On a phone the preview is far below the fields: a bar at the top (it stays in view while
+  // scrolling) carries the verdict, a thumbnail and a button to the full preview.
+  aside.id = nextId('preview-panel');
+  aside.tabIndex = -1;
+  const miniImg = h('img', { class: 'mini-img', alt: '', hidden: true });
+  const miniVerdict = h('span', { class: 'mini-verdict', text: '正在检查…' });
+  const jump = h(
+    'button',
+    {
+      type: 'button',
+      class: 'small jump',
+      'aria-controls': aside.id,
+      onclick: () => {
+        aside.scrollIntoView({ block: 'start' });
+        aside.focus({ preventScroll: true });
+      },
+    },
+    miniImg,
+    h('span', { text: '查看效果图' }),
+  );
+  const miniBar = h('div', { class: 'preview-jump' }, h('span', { class: 'mini-label', text: '检查结果：' }), miniVerdict, jump);
+
+  const el = h('div', { class: 'form-layout' }, miniBar, form, aside);
 
   // --- values ---
   function setMsg(name, message) {
@@ -236,6 +272,8 @@ export function createSignForm({ initial = null, resubmit = false, submitLabel =
     }
     verdict.className = `verdict v-${res.verdict}`;
     verdict.textContent = VERDICT[res.verdict] || '';
+    miniVerdict.className = `mini-verdict v-${res.verdict}`;
+    miniVerdict.textContent = VERDICT[res.verdict] || '';
     replace(allFindings, findingList(res.findings));
   }
 
@@ -264,8 +302,9 @@ export function createSignForm({ initial = null, resubmit = false, submitLabel =
         if (composed.layout) chosen = scaled(composed.layout);
       }
       const sent = { ...spec, layout: chosen };
+      // The chosen images' sizes go with the check, so I3/I4 are told before submitting.
       const [c, blob] = await Promise.all([
-        api('/check', { method: 'POST', json: sent, signal }),
+        api('/check', { method: 'POST', json: { ...sent, designs: designInfos() }, signal }),
         api('/preview?width_px=960', { method: 'POST', json: sent, signal, as: 'blob' }),
       ]);
       check = c;
@@ -277,6 +316,8 @@ export function createSignForm({ initial = null, resubmit = false, submitLabel =
       previewUrl = URL.createObjectURL(blob);
       img.src = previewUrl;
       img.hidden = false;
+      miniImg.src = previewUrl;
+      miniImg.hidden = false;
       previewState.hidden = true;
     } catch (err) {
       if (err.name === 'AbortError' || my !== seq) return;
@@ -318,6 +359,12 @@ export function createSignForm({ initial = null, resubmit = false, submitLabel =
   }
 
   // --- designs, checked before sending ---
+  /** What the check is told about the designs: the chosen ones, else the ones carried over. */
+  function designInfos() {
+    if (files.length === 0) return carried;
+    return files.filter((f) => f.size).map((f) => f.size);
+  }
+
   function renderFiles() {
     fileList.replaceChildren(
       ...files.map((f, i) =>
@@ -336,6 +383,8 @@ export function createSignForm({ initial = null, resubmit = false, submitLabel =
               URL.revokeObjectURL(f.url);
               files.splice(i, 1);
               renderFiles();
+              schedule();
+              recount();
             },
           }),
         ),
@@ -359,11 +408,18 @@ export function createSignForm({ initial = null, resubmit = false, submitLabel =
         problems.push(`“${file.name}”有 ${mb(file.size)}，超过 10 MB，请压缩后再上传`);
         continue;
       }
-      files.push({ file, url: URL.createObjectURL(file) });
+      const size = await dimensions(file);
+      if (!size) {
+        problems.push(`“${file.name}”无法读取，可能已损坏，请换一张图片`);
+        continue;
+      }
+      files.push({ file, url: URL.createObjectURL(file), size });
     }
     fileInput.value = '';
     setMsg('design', problems.join('；'));
     renderFiles();
+    schedule();
+    recount();
   });
 
   // --- fill (resubmission) ---
@@ -429,15 +485,39 @@ export function createSignForm({ initial = null, resubmit = false, submitLabel =
     return problems;
   }
 
+  // Fields the error banner counts: 'client' (found before sending, re-checked as the fields
+  // change) or 'server' (named by the server, cleared when that field is edited). The banner
+  // follows them and goes away once every one is fixed.
+  const flagged = new Map();
+  let bannerCounts = false;
+
+  function recount(changed) {
+    if (flagged.size === 0) return;
+    const problems = validate(application());
+    for (const [name, source] of flagged) {
+      if (source === 'client' ? !problems[name] : name === changed) flagged.delete(name);
+    }
+    if (flagged.size === 0) notice(formMsg, '');
+    else if (bannerCounts) notice(formMsg, `还有 ${flagged.size} 处需要填写或修改，请看标红的地方`, 'error');
+  }
+  const nameOf = (target) => (target === fileInput ? 'design' : Object.keys(fields).find((n) => fields[n] === target));
+  form.addEventListener('input', (e) => recount(nameOf(e.target)));
+  form.addEventListener('change', (e) => recount(nameOf(e.target)));
+
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     notice(formMsg, '');
+    flagged.clear();
     for (const n of Object.keys(msgs)) if (n !== 'width_mm' && n !== 'height_mm') setMsg(n, '');
     const a = application();
     const problems = validate(a);
     const names = Object.keys(problems);
     if (names.length) {
-      for (const n of names) setMsg(n, problems[n]);
+      for (const n of names) {
+        setMsg(n, problems[n]);
+        flagged.set(n, 'client');
+      }
+      bannerCounts = true;
       notice(formMsg, `还有 ${names.length} 处需要填写或修改，请看标红的地方`, 'error');
       fields[names[0]].focus();
       return;
@@ -464,11 +544,16 @@ export function createSignForm({ initial = null, resubmit = false, submitLabel =
       if (err.details && Array.isArray(err.details)) {
         for (const d of err.details) {
           const n = d.field && (d.field.startsWith('sign.') ? d.field.slice(5) : d.field.startsWith('layout') ? 'mn_scale' : d.field);
-          if (n && msgs[n]) setMsg(n, d.message);
+          if (n && msgs[n]) {
+            setMsg(n, d.message);
+            flagged.set(n, 'server');
+          }
         }
       } else if (err.details && err.details.file) {
         setMsg('design', err.message);
+        flagged.set('design', 'server');
       }
+      bannerCounts = false;
       notice(formMsg, err.message, 'error');
       formMsg.focus?.();
     } finally {

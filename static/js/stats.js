@@ -15,9 +15,22 @@ function s(tag, attrs = {}, ...children) {
   return el;
 }
 
-/** A bar chart: one bar per entry, the count written above each bar. */
-function barChart(entries, title) {
-  const W = 640;
+const AXIS_PX = 13; // .chart .axis in app.css
+
+/** Rough width of an axis label at AXIS_PX (digits are narrow, Chinese characters square). */
+function labelWidth(text) {
+  return [...String(text)].reduce((w, c) => w + (/[\x00-\x7f]/.test(c) ? 0.62 : 1) * AXIS_PX, 0);
+}
+
+/**
+ * A bar chart: one bar per entry, the count written above each bar. It is drawn in the width
+ * it will be shown at (no scaling), so its labels keep their size on a phone; an entry's
+ * `short` label is used when the full ones do not fit, and labels are thinned if still crowded.
+ */
+function barChart(entries, title, unit = '') {
+  const cs = getComputedStyle(main);
+  const inner = main.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+  const W = Math.round(Math.min(760, Math.max(280, inner || 640)));
   const H = 260;
   const left = 36;
   const bottom = 32;
@@ -29,6 +42,10 @@ function barChart(entries, title) {
   const plotH = H - bottom - top;
   const slot = (W - left - 8) / Math.max(1, entries.length);
   const barW = Math.min(48, slot * 0.6);
+  const fits = (key) => entries.every((e) => labelWidth(e[key] ?? e.label) <= slot * 0.92);
+  const key = fits('label') ? 'label' : 'short';
+  const widest = Math.max(1, ...entries.map((e) => labelWidth(e[key] ?? e.label)));
+  const every = Math.max(1, Math.ceil(widest / (slot * 0.92)));
   const y = (v) => top + plotH - (v / yMax) * plotH;
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', class: 'chart', 'aria-labelledby': '' });
   const titleEl = s('title', {}, title);
@@ -45,9 +62,10 @@ function barChart(entries, title) {
     g.append(s('title', {}, `${e.label}：${e.value}`));
     g.append(s('rect', { x: cx - barW / 2, y: y(e.value), width: barW, height: Math.max(0, top + plotH - y(e.value)), rx: 2 }));
     g.append(s('text', { x: cx, y: y(e.value) - 5, 'text-anchor': 'middle', class: 'value' }, e.value));
-    g.append(s('text', { x: cx, y: H - bottom + 18, 'text-anchor': 'middle', class: 'axis' }, e.label));
+    if (k % every === 0) g.append(s('text', { x: cx, y: H - bottom + 18, 'text-anchor': 'middle', class: 'axis' }, e[key] ?? e.label));
     svg.append(g);
   });
+  if (unit && key === 'short') svg.append(s('text', { x: left - 6, y: H - bottom + 18, 'text-anchor': 'end', class: 'axis' }, unit));
   return svg;
 }
 
@@ -67,14 +85,14 @@ async function yearDetail(year, box) {
     const d = await api(`/stats/approvals?year=${year}`);
     const months = Array.from({ length: 12 }, (_, k) => {
       const m = (d.months || []).find((x) => x.month === k + 1);
-      return { label: `${k + 1}月`, value: m ? m.approved : 0 };
+      return { label: `${k + 1}月`, short: String(k + 1), value: m ? m.approved : 0 };
     });
     const towns = d.townships || [];
     replace(
       box,
       h('h2', { text: `${year} 年各月批准数量` }),
       h('p', { class: 'summary', text: `全年批准 ${d.approved ?? 0} 件，未通过 ${d.rejected ?? 0} 件，受理 ${d.submitted ?? 0} 件，办理中 ${d.pending ?? 0} 件。` }),
-      barChart(months, `${year} 年各月批准的招牌数量`),
+      barChart(months, `${year} 年各月批准的招牌数量`, '月'),
       table(`${year} 年各月批准数量`, ['月份', '批准'], months.map((m) => [m.label, m.value]), 'months'),
       towns.length
         ? table(`${year} 年各苏木乡镇批准数量`, ['苏木乡镇', '批准'], towns.map((t) => [t.township, t.approved]), 'towns')
@@ -105,7 +123,7 @@ async function render() {
     main,
     heading(1, '招牌批准数量', MN.stats),
     h('p', { class: 'lead', text: '每年批准的蒙汉双语招牌数量（按批准日期统计）。' }),
-    h('section', {}, h('h2', { text: '各年批准数量' }), barChart(years.map((y) => ({ label: String(y.year), value: y.approved })), '各年批准的招牌数量')),
+    h('section', {}, h('h2', { text: '各年批准数量' }), barChart(years.map((y) => ({ label: String(y.year), short: `’${String(y.year).slice(2)}`, value: y.approved })), '各年批准的招牌数量')),
     table('各年数量', ['年份', '批准', '未通过', '受理', '办理中'], [...years].reverse().map((y) => [String(y.year), y.approved, y.rejected, y.submitted, y.pending]), 'years'),
     h('p', {}, h('a', { href: '/api/v1/stats/approvals?format=csv', download: 'approvals.csv', class: 'button', text: '下载各年表格（CSV）' })),
     h('div', { class: 'field inline' }, h('div', { class: 'field-body' }, h('label', { for: 'year-select', text: '查看某一年的各月数量' }), chooser)),

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod check;
 mod errors;
 mod openapi;
 mod rules;

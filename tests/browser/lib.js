@@ -3,7 +3,8 @@
 
 import { chromium } from 'playwright-core';
 import { deflateSync } from 'node:zlib';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 
@@ -186,4 +187,44 @@ export async function assertLabelled(page) {
       .map((el) => el.outerHTML.slice(0, 80)),
   );
   assert.deepEqual(unlabelled, [], 'every input has a label');
+}
+
+// ------------------------------------------------------------------ accessibility
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * Runs axe-core on the page as it is now (WCAG 2 A and AA rules) and fails on any violation.
+ * The script is evaluated through the DevTools protocol, so the page's CSP stays as it is.
+ */
+export async function assertAccessible(page, what) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  });
+  assert.deepEqual(violations, [], `axe-core WCAG 2 A/AA on ${what}`);
+}
+
+// ------------------------------------------------------------------ workflow through the API
+
+export async function detail(token, id) {
+  return call('GET', `/applications/${encodeURIComponent(id)}`, { token });
+}
+
+/** Performs a transition on the application's current version. */
+export async function act(token, id, action, extra = {}) {
+  const d = await detail(token, id);
+  return call('POST', `/applications/${encodeURIComponent(id)}/transitions`, { token, json: { action, expected_version: d.version, ...extra } });
+}
+
+/** Logs in on the portal (on a phone the login form is behind its tab). */
+export async function portalLogin(page, { username, password }) {
+  await page.goto(BASE + '/portal.html');
+  const tab = page.getByRole('tab', { name: '登录' });
+  if (await tab.isVisible()) await tab.click();
+  await page.getByLabel('用户名', { exact: true }).fill(username);
+  await page.getByLabel('密码', { exact: true }).fill(password);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.getByRole('button', { name: '退出登录' }).waitFor();
 }

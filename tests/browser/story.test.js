@@ -1,11 +1,12 @@
-// The portal, the console and the counts page in a real Chromium. Tests run in order: the first
-// story's approval is the year's only one when the counts page is checked.
+// The portal, the console and the counts page in a real Chromium. Tests run in order; the counts
+// page is checked against the counts read just before the story's approval.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BASE, launch, openPage, shot, assertClean, createOfficial, createMerchant, submitApplication,
   applicationForm, makePng, consoleLogin, call, loginToken, unique, MN_TEXT, ZH_TEXT, assertLabelled,
+  portalLogin, assertAccessible,
 } from './lib.js';
 
 let browser;
@@ -24,6 +25,14 @@ after(async () => {
 });
 
 const byLabel = (page, text) => page.getByLabel(text, { exact: true });
+
+/** Approves through the confirmation dialog. */
+async function approve(page) {
+  await page.getByRole('button', { name: '批准', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: '确认批准' });
+  await dialog.waitFor();
+  await dialog.getByRole('button', { name: '确认批准' }).click();
+}
 
 /** Waits until the live preview shows a decoded image from the server. */
 async function previewShown(page) {
@@ -100,6 +109,7 @@ test('the whole story: apply, translate, approve, counted', async () => {
   await byLabel(page, '请民委翻译（蒙古文由旗民委翻译人员填写）').check();
   await shot(page, 'portal-form.png');
   await assertLabelled(page);
+  await assertAccessible(page, 'the application form');
   // The same form on a phone: nothing wider than the screen.
   await page.setViewportSize({ width: 360, height: 780 });
   await page.evaluate(() => window.scrollTo(0, 0));
@@ -134,6 +144,7 @@ test('the whole story: apply, translate, approve, counted', async () => {
   await r.page.locator('.diff-table').waitFor(); // two revisions: the merchant's and the translator's
   await shot(r.page, 'console-detail.png');
   await assertLabelled(r.page);
+  await assertAccessible(r.page, 'the console detail');
   // The design opens zoomable beside the preview.
   await r.page.getByRole('button', { name: /放大查看/ }).click();
   const zoom = r.page.locator('dialog.zoom[open]');
@@ -142,7 +153,10 @@ test('the whole story: apply, translate, approve, counted', async () => {
   assert.match(await zoom.locator('.zoom-img').getAttribute('style'), /scale\(1\.25\)/);
   await r.page.keyboard.press('Escape');
   await zoom.waitFor({ state: 'detached' });
-  await r.page.getByRole('button', { name: '批准', exact: true }).click();
+  const counted = (await call('GET', '/stats/approvals')).years.find((y) => y.year === year)?.approved ?? 0;
+  const month = new Date().getMonth() + 1;
+  const monthCounted = (await call('GET', `/stats/approvals?year=${year}`)).months?.find((m) => m.month === month)?.approved ?? 0;
+  await approve(r.page);
   await r.page.getByText(/已批准，批准文号：奈民委牌审〔\d{4}〕\d{4}号/).waitFor();
 
   // --- the merchant sees the approval number ---
@@ -152,22 +166,23 @@ test('the whole story: apply, translate, approve, counted', async () => {
   assert.match(no, new RegExp(`^奈民委牌审〔${year}〕\\d{4}号$`));
   await page.waitForFunction(() => [...document.querySelectorAll('.pair img')].every((i) => i.complete && i.naturalWidth > 0));
   await shot(page, 'portal-approved.png');
+  await assertAccessible(page, 'the approved application');
 
   // --- the public counts page shows it ---
   const s = await openPage(browser);
   await s.page.goto(BASE + '/stats.html');
   const row = s.page.locator('table.years tbody tr', { has: s.page.locator('th', { hasText: String(year) }) });
   await row.waitFor();
-  assert.equal((await row.locator('td').first().textContent()).trim(), '1');
-  await s.page.locator('svg.chart g.bar[data-value="1"]').first().waitFor();
+  assert.equal((await row.locator('td').first().textContent()).trim(), String(counted + 1));
+  await s.page.locator(`svg.chart g.bar[data-label="${year}"][data-value="${counted + 1}"]`).first().waitFor();
   await s.page.locator('table.months').waitFor();
-  const month = new Date().getMonth() + 1;
-  assert.equal((await s.page.locator('table.months tbody tr').nth(month - 1).locator('td').textContent()).trim(), '1');
+  assert.equal((await s.page.locator('table.months tbody tr').nth(month - 1).locator('td').textContent()).trim(), String(monthCounted + 1));
   const csv = await s.page.evaluate(async (y) => (await fetch(`/api/v1/stats/approvals?year=${y}&format=csv`)).text(), year);
   assert.ok(csv.length > 0);
   assert.equal(await s.page.getByRole('link', { name: '下载各年表格（CSV）' }).getAttribute('href'), '/api/v1/stats/approvals?format=csv');
   await shot(s.page, 'stats.png');
   await assertLabelled(s.page);
+  await assertAccessible(s.page, 'the counts page');
 
   for (const x of [m, t, r, s]) {
     assertClean(x);
@@ -190,21 +205,21 @@ test('a request for changes with two items, a resubmission, then approval', asyn
   const items = r.page.locator('.checklist li');
   assert.equal(await items.count(), 2, 'the checklist is pre-filled from the findings');
   await items.nth(0).locator('input[type=text]').fill('设计图比例与招牌尺寸不符，请按 4:1 重新制作');
+  await byLabel(r.page, '说明（可不填）').fill('请一并核对门牌号');
   await r.page.getByRole('button', { name: '退回修改' }).click();
   await r.page.getByText('已退回商户修改。').waitFor();
   await r.page.locator('h1.detail-title .status', { hasText: '待修改' }).waitFor();
 
   // --- the merchant, on a phone, sees both items and resubmits the pre-filled form ---
   const m = await openPage(browser, { width: 360, height: 780 });
-  await m.page.goto(BASE + '/portal.html');
-  await m.page.getByLabel('用户名', { exact: true }).fill(merchant.username);
-  await m.page.getByLabel('密码', { exact: true }).fill(merchant.password);
-  await m.page.getByRole('button', { name: '登录', exact: true }).click();
+  await portalLogin(m.page, merchant);
   await m.page.locator('.app-card', { hasText: shopName }).click();
   const changes = m.page.locator('.requested .changes li');
   await changes.first().waitFor();
   assert.equal(await changes.count(), 2);
   assert.match(await changes.nth(0).textContent(), /4:1/);
+  // The reviewer's 说明 is told with the items, not only in the history.
+  assert.match(await m.page.locator('.requested').first().textContent(), /审核人员说明：\s*请一并核对门牌号/);
   assert.equal(await byLabel(m.page, '店铺名称').inputValue(), shopName, 'the resubmit form is pre-filled');
   assert.equal(await byLabel(m.page, '蒙古文').inputValue(), MN_TEXT);
   await previewShown(m.page);
@@ -227,7 +242,7 @@ test('a request for changes with two items, a resubmission, then approval', asyn
   await r.page.reload();
   await r.page.locator('h1.detail-title .status', { hasText: '审核中' }).waitFor();
   assert.match(await r.page.locator('.diff-table').textContent(), /设计图|汉文/);
-  await r.page.getByRole('button', { name: '批准', exact: true }).click();
+  await approve(r.page);
   await r.page.getByText(/已批准，批准文号：/).waitFor();
 
   await m.page.reload();
@@ -253,6 +268,7 @@ test('a shop name with markup shows as text and opens no dialog', async () => {
   await r.page.getByRole('button', { name: /^全部/ }).click();
   await r.page.locator('.queue-table:not([aria-busy]) table.list').waitFor();
   await shot(r.page, 'console-queue.png', { fullPage: false });
+  await assertAccessible(r.page, 'the queue');
   await r.page.getByRole('searchbox', { name: '查找' }).fill('onerror');
   await r.page.getByRole('button', { name: '查询' }).click();
   const link = r.page.locator('table.list a.shop').first();
@@ -273,19 +289,20 @@ test('a shop name with markup shows as text and opens no dialog', async () => {
   await m.page.getByLabel('密码', { exact: true }).fill(merchant.password);
   await m.page.getByRole('button', { name: '登录', exact: true }).click();
   await m.page.locator('.app-card .shop', { hasText: evil }).waitFor();
+  await assertAccessible(m.page, 'my applications');
   await m.page.waitForTimeout(300);
   assert.equal(await m.page.locator('img[src="x"]').count(), 0);
 
   // A token the server refuses ends the session: back to the login form, with a message.
   await m.page.evaluate(() => {
-    const s = JSON.parse(sessionStorage.getItem('signboard.session'));
+    const s = JSON.parse(localStorage.getItem('signboard.session'));
     s.token = 'expired';
-    sessionStorage.setItem('signboard.session', JSON.stringify(s));
+    localStorage.setItem('signboard.session', JSON.stringify(s));
   });
   await m.page.reload();
   await m.page.getByText('登录已过期，请重新登录。').waitFor();
   await m.page.getByRole('button', { name: '登录', exact: true }).waitFor();
-  assert.equal(await m.page.evaluate(() => sessionStorage.getItem('signboard.session')), null);
+  assert.equal(await m.page.evaluate(() => localStorage.getItem('signboard.session')), null);
   assertClean(m);
   await r.context.close();
   await m.context.close();
@@ -323,7 +340,7 @@ test('a version conflict between two officials shows the message and reloads', a
   await byLabel(c.page, '理由（必填，商户可以看到）').fill('招牌位置不在申请地址');
   await c.page.getByRole('button', { name: '不予批准' }).click();
   await c.page.locator('h1.detail-title .status', { hasText: '未通过' }).waitFor();
-  await d.page.getByRole('button', { name: '批准', exact: true }).click();
+  await approve(d.page);
   // A stale version is a conflict (older builds answered 422 "不能批准" here; both reload).
   await d.page.locator('.notice.error', { hasText: /该申请刚刚已被他人处理|不能批准/ }).waitFor();
   await d.page.locator('h1.detail-title .status', { hasText: '未通过' }).waitFor();
