@@ -146,13 +146,13 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Removes upload files no row references and stale temporary files, both older than an
 /// hour (see [`storage::sweep`]).
-pub fn sweep_files(db: &Db, store: &FileStore) -> Result<SweepReport, String> {
-    // One connection for the whole sweep, taken before the sweep holds the store: requests
-    // that hold it then never wait for a connection the sweeper needs.
-    let mut conn = db.get().map_err(|e| e.to_string())?;
-    Ok(store.sweep(std::time::SystemTime::now(), |sha| {
+pub fn sweep_files(db: &Db, store: &FileStore) -> SweepReport {
+    // A connection per check, never held while waiting for the store: a request holds the
+    // store before it takes a connection, so the two never wait for each other.
+    store.sweep(std::time::SystemTime::now(), |sha| {
+        let mut conn = db.get()?;
         applications::repo::sha_referenced(&mut conn, sha)
-    }))
+    })
 }
 
 /// Sweeps at start and then every `every`, on a thread of its own, for as long as the
@@ -163,10 +163,8 @@ fn start_sweeper(state: &web::Data<AppState>, every: std::time::Duration) {
         .name("file-sweeper".into())
         .spawn(move || loop {
             let Some(state) = weak.upgrade() else { break };
-            match sweep_files(&state.db, &state.store) {
-                Ok(report) => tracing::info!(%report, "file store swept"),
-                Err(e) => tracing::warn!(error = %e, "file store sweep failed"),
-            }
+            let report = sweep_files(&state.db, &state.store);
+            tracing::info!(%report, "file store swept");
             drop(state);
             std::thread::sleep(every);
         });

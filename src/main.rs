@@ -107,7 +107,7 @@ fn run(cli: Cli) -> Result<(), String> {
                     config.data_dir.display()
                 )
             })?;
-            let report = signboard::sweep_files(&db, &store)?;
+            let report = signboard::sweep_files(&db, &store);
             println!("{report}");
             if report.errors > 0 {
                 return Err(format!("{} file(s) could not be handled", report.errors));
