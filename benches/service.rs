@@ -93,6 +93,9 @@ fn setup() -> Bench {
         rules_profile: None,
         db_pool: 8,
         workers: 2,
+        decode_memory_mb: 512,
+        decode_wait: std::time::Duration::from_secs(5),
+        sweep_interval: None,
         argon2_memory_kib: signboard::auth::password::DEFAULT_MEMORY_KIB,
     };
     let rt = tokio::runtime::Builder::new_multi_thread()

@@ -49,6 +49,15 @@ pub struct Settings {
     /// HTTP worker threads (0: one per core).
     #[arg(long, env = "SIGNBOARD_WORKERS", default_value_t = 0)]
     pub workers: usize,
+    /// Memory all image decodes together may use, in MiB.
+    #[arg(long, env = "SIGNBOARD_DECODE_MEMORY_MB", default_value_t = 512)]
+    pub decode_memory_mb: u32,
+    /// How long an upload waits for decode memory before answering 503, in milliseconds.
+    #[arg(long, env = "SIGNBOARD_DECODE_WAIT_MS", default_value_t = 5000)]
+    pub decode_wait_ms: u64,
+    /// Minutes between sweeps of unreferenced upload files (0: no background sweeper).
+    #[arg(long, env = "SIGNBOARD_SWEEP_INTERVAL_MINUTES", default_value_t = 60)]
+    pub sweep_interval_minutes: u64,
 }
 
 /// Settings checked and turned into values the service uses.
@@ -66,6 +75,12 @@ pub struct Config {
     pub rules_profile: Option<PathBuf>,
     pub db_pool: u32,
     pub workers: usize,
+    /// Budget of image decoding, in MiB (at least 1).
+    pub decode_memory_mb: u32,
+    /// Longest wait for decode memory before an upload is answered 503.
+    pub decode_wait: std::time::Duration,
+    /// Time between background sweeps of the file store; `None`: no background sweeper.
+    pub sweep_interval: Option<std::time::Duration>,
     /// Argon2 memory cost in KiB; lowered only by tests.
     pub argon2_memory_kib: u32,
 }
@@ -97,6 +112,10 @@ impl Settings {
             rules_profile: self.rules_profile,
             db_pool: self.db_pool.max(1),
             workers: self.workers,
+            decode_memory_mb: self.decode_memory_mb.max(1),
+            decode_wait: std::time::Duration::from_millis(self.decode_wait_ms),
+            sweep_interval: (self.sweep_interval_minutes > 0)
+                .then(|| std::time::Duration::from_secs(self.sweep_interval_minutes * 60)),
             argon2_memory_kib: crate::auth::password::DEFAULT_MEMORY_KIB,
         })
     }

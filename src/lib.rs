@@ -31,7 +31,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::engine::Engine;
 use crate::http::{AppState, Clock, SystemClock};
-use crate::storage::FileStore;
+use crate::storage::{DecodeBudget, FileStore, SweepReport};
 
 /// A start-up failure, with a message that says what to fix.
 #[derive(Debug, thiserror::Error)]
@@ -103,6 +103,7 @@ pub fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<Services, StartE
             approval_prefix: config.approval_prefix.clone(),
         },
         store,
+        decode: DecodeBudget::new(config.decode_memory_mb, config.decode_wait),
         clock,
     });
     Ok(Services { state, config })
@@ -143,9 +144,41 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     options.open(path)?.write_all(bytes)
 }
 
+/// Removes upload files no row references and stale temporary files, both older than an
+/// hour (see [`storage::sweep`]).
+pub fn sweep_files(db: &Db, store: &FileStore) -> SweepReport {
+    // A connection per check, never held while waiting for the store: a request holds the
+    // store before it takes a connection, so the two never wait for each other.
+    store.sweep(std::time::SystemTime::now(), |sha| {
+        let mut conn = db.get()?;
+        applications::repo::sha_referenced(&mut conn, sha)
+    })
+}
+
+/// Sweeps at start and then every `every`, on a thread of its own, for as long as the
+/// service's state lives.
+fn start_sweeper(state: &web::Data<AppState>, every: std::time::Duration) {
+    let weak = Arc::downgrade(&state.clone().into_inner());
+    let spawned = std::thread::Builder::new()
+        .name("file-sweeper".into())
+        .spawn(move || loop {
+            let Some(state) = weak.upgrade() else { break };
+            let report = sweep_files(&state.db, &state.store);
+            tracing::info!(%report, "file store swept");
+            drop(state);
+            std::thread::sleep(every);
+        });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "cannot start the file sweeper");
+    }
+}
+
 /// The HTTP server on `listener` (bind `127.0.0.1:0` in tests).
 pub fn serve(services: Services, listener: TcpListener) -> Result<Server, StartError> {
     let Services { state, config } = services;
+    if let Some(every) = config.sweep_interval {
+        start_sweeper(&state, every);
+    }
     let static_dir = config.static_dir.clone();
     let fonts_dir = config.fonts_dir.clone();
     let mut server = HttpServer::new(move || {

@@ -1,4 +1,4 @@
-//! The `signboard` command: `serve` (the default), `migrate`, `user add`.
+//! The `signboard` command: `serve` (the default), `migrate`, `user add`, `storage sweep`.
 
 use clap::{Parser, Subcommand};
 use std::io::BufRead;
@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use signboard::auth::{self, password::Hasher, NewUser, Role};
 use signboard::config::Settings;
 use signboard::db::Db;
+use signboard::storage::FileStore;
 
 #[derive(Parser)]
 #[command(name = "signboard", version, about = "蒙汉双语牌匾审批服务")]
@@ -29,6 +30,18 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Look after the upload files.
+    Storage {
+        #[command(subcommand)]
+        command: StorageCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum StorageCommand {
+    /// Remove upload files no application references and stale temporary files (both older
+    /// than an hour) once, and print what was removed.
+    Sweep,
 }
 
 #[derive(Subcommand)]
@@ -81,6 +94,24 @@ fn run(cli: Cli) -> Result<(), String> {
             let db = Db::connect(&config.database, 1)?;
             let applied = db.migrate()?;
             println!("applied {} migration(s) on {}", applied.len(), db.backend());
+            Ok(())
+        }
+        Command::Storage {
+            command: StorageCommand::Sweep,
+        } => {
+            let db = Db::connect(&config.database, 1)?;
+            db.migrate()?;
+            let store = FileStore::open(&config.data_dir).map_err(|e| {
+                format!(
+                    "cannot open the file store in {}: {e}",
+                    config.data_dir.display()
+                )
+            })?;
+            let report = signboard::sweep_files(&db, &store);
+            println!("{report}");
+            if report.errors > 0 {
+                return Err(format!("{} file(s) could not be handled", report.errors));
+            }
             Ok(())
         }
         Command::User {

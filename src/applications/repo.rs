@@ -286,6 +286,14 @@ pub fn find_by_idempotency_key(
     app.map(|a| first_result(conn, &a)).transpose()
 }
 
+/// What a submission did: stored a new application, or found the one an earlier request
+/// with the same idempotency key stored (and answers with its result).
+#[derive(Debug)]
+pub enum Created {
+    New(SubmitResult),
+    Replayed(SubmitResult),
+}
+
 /// Stores a new application with its first revision and the submit event.
 pub fn create(
     conn: &mut DbConn,
@@ -295,7 +303,7 @@ pub fn create(
     rev: &NewRevision<'_>,
     idempotency_key: Option<&str>,
     now: DateTime<Utc>,
-) -> AppResult<SubmitResult> {
+) -> AppResult<Created> {
     let status = after_submission(rev.spec);
     let (year, _) = settings.local_year_month(now);
     let naive = now.naive_utc();
@@ -352,10 +360,10 @@ pub fn create(
     });
     match (result, idempotency_key) {
         // Two requests with one key raced: the other one stored first.
-        (Err(e), Some(key)) if is_unique_violation_app(&e) => {
-            find_by_idempotency_key(conn, &merchant.id, key)?.ok_or(e)
-        }
-        (result, _) => result,
+        (Err(e), Some(key)) if is_unique_violation_app(&e) => Ok(Created::Replayed(
+            find_by_idempotency_key(conn, &merchant.id, key)?.ok_or(e)?,
+        )),
+        (result, _) => result.map(Created::New),
     }
 }
 
@@ -418,7 +426,7 @@ pub fn get_attachment(
         .ok_or_else(AppError::not_found)
 }
 
-/// Whether any attachment row references a file (before a failed write removes it).
+/// Whether any attachment row references a content hash (asked by the file sweeper).
 pub fn sha_referenced(conn: &mut DbConn, sha: &str) -> AppResult<bool> {
     let n: i64 = attachments::table
         .filter(attachments::sha256.eq(sha))

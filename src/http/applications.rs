@@ -4,13 +4,13 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 use serde::Deserialize;
-use std::path::PathBuf;
 use utoipa::{IntoParams, ToSchema};
 
+use super::disposition::inline_disposition;
 use super::extract::{is_multipart, json_part, parse_json, read_parts, AuthUser};
 use super::{AppState, JSON_LIMIT};
 use crate::applications::repo::{
-    self, ApplicationRow, NewRevision, TransitionInput, TransitionResult, Upload,
+    self, ApplicationRow, Created, NewRevision, TransitionInput, TransitionResult, Upload,
 };
 use crate::applications::{Action, ChangeItem};
 use crate::applications::{ApplicationForm, Evaluation, Status, SubmitResult, TransitionRequest};
@@ -18,7 +18,7 @@ use crate::auth::Role;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::spec::{DesignInfo, SignSpec};
 use crate::storage::images::{self, DesignFormat, ImageError};
-use crate::storage::Variant;
+use crate::storage::{BudgetError, Variant};
 
 /// The multipart body of a submission, for the API description.
 #[derive(ToSchema)]
@@ -64,7 +64,30 @@ fn image_error(name: &str, e: ImageError) -> AppError {
     .with_details(serde_json::json!({"file": name}))
 }
 
+fn budget_error(state: &AppState, name: &str, probe: &images::Probe, e: BudgetError) -> AppError {
+    match e {
+        BudgetError::TooBig {
+            need_mib,
+            budget_mib,
+        } => AppError::too_large(
+            "image_too_demanding",
+            format!(
+                "设计图“{name}”（{}×{}）解码需要约 {need_mib} MB 内存，超过服务器允许的 {budget_mib} MB，请缩小尺寸或转为 8 位色深后再上传",
+                probe.width, probe.height
+            ),
+        )
+        .with_details(serde_json::json!({
+            "file": name, "width": probe.width, "height": probe.height,
+            "need_mb": need_mib, "budget_mb": budget_mib,
+        })),
+        BudgetError::Busy => AppError::busy("服务器正在处理其他图片，请稍后再试")
+            .with_retry_after(state.decode.retry_after_secs()),
+    }
+}
+
 /// Decodes and checks every upload and checks the spec: CPU work, off the async workers.
+/// The headers are read first, so the memory the decodes need is reserved from the shared
+/// budget before any pixel is decoded; the uploads of one request are decoded one by one.
 async fn prepare_revision(
     state: &web::Data<AppState>,
     spec: SignSpec,
@@ -72,10 +95,33 @@ async fn prepare_revision(
     carried: Vec<DesignInfo>,
 ) -> AppResult<(SignSpec, Vec<Upload>, Evaluation)> {
     let engine = state.engine.clone();
+    let max_alloc = state.decode.total_bytes();
+    let (designs, worst) = web::block(move || {
+        let mut worst: Option<(String, images::Probe)> = None;
+        for (name, bytes) in &designs {
+            let probe = images::probe(bytes, max_alloc).map_err(|e| image_error(name, e))?;
+            if worst.as_ref().is_none_or(|(_, w)| probe.cost > w.cost) {
+                worst = Some((name.clone(), probe));
+            }
+        }
+        Ok::<_, AppError>((designs, worst))
+    })
+    .await
+    .map_err(AppError::internal)??;
+    let _permit = match &worst {
+        Some((name, probe)) => Some(
+            state
+                .decode
+                .acquire(probe.cost)
+                .await
+                .map_err(|e| budget_error(state, name, probe, e))?,
+        ),
+        None => None,
+    };
     web::block(move || {
         let mut uploads = Vec::with_capacity(designs.len());
         for (name, bytes) in designs {
-            let image = images::prepare(bytes).map_err(|e| image_error(&name, e))?;
+            let image = images::prepare(bytes, max_alloc).map_err(|e| image_error(&name, e))?;
             uploads.push(Upload {
                 image,
                 original_name: name,
@@ -99,8 +145,10 @@ async fn prepare_revision(
     .map_err(AppError::internal)?
 }
 
-/// Writes the files, then runs `write`; if the database write fails, removes the files this
-/// request created that no row references, so a failed request leaves nothing behind.
+/// Writes the files, then runs `write`. Files are content-addressed and may be shared with a
+/// concurrent request, so nothing is removed when the write fails: files no row references
+/// are left to the sweeper. The store is held from the first file written to the commit, so
+/// the sweeper of this process cannot remove a file in between.
 async fn store_then<T, F>(
     state: &web::Data<AppState>,
     uploads: Vec<Upload>,
@@ -113,27 +161,14 @@ where
     let store = state.store.clone();
     let db = state.db.clone();
     web::block(move || {
-        let mut created = Vec::new();
+        let _hold = store.hold();
         for u in &uploads {
-            match store.put(&u.image) {
-                Ok(paths) => created.extend(paths.into_iter().map(|p| (u.image.sha256.clone(), p))),
-                Err(e) => {
-                    store.remove(&created.iter().map(|(_, p)| p.clone()).collect::<Vec<_>>());
-                    return Err(AppError::internal(format!("storing upload: {e}")));
-                }
-            }
+            store
+                .put(&u.image)
+                .map_err(|e| AppError::internal(format!("storing upload: {e}")))?;
         }
         let mut conn = db.get()?;
-        let result = write(&mut conn, &uploads);
-        if result.is_err() && !created.is_empty() {
-            let orphans: Vec<PathBuf> = created
-                .into_iter()
-                .filter(|(sha, _)| !repo::sha_referenced(&mut conn, sha).unwrap_or(true))
-                .map(|(_, p)| p)
-                .collect();
-            store.remove(&orphans);
-        }
-        result
+        write(&mut conn, &uploads)
     })
     .await
     .map_err(AppError::internal)?
@@ -159,7 +194,8 @@ fn idempotency_key(req: &HttpRequest) -> AppResult<Option<String>> {
     responses((status = 201, body = SubmitResult),
               (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 413, body = ErrorBody),
-              (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+              (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 503, body = ErrorBody, description = "decode memory is busy; see Retry-After")))]
 pub async fn submit(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -200,7 +236,11 @@ pub async fn submit(
         repo::create(conn, &settings, &merchant, &form, &rev, key.as_deref(), now)
     })
     .await?;
-    Ok(HttpResponse::Created().json(result))
+    Ok(match result {
+        Created::New(result) => HttpResponse::Created().json(result),
+        // The same key's first request stored while this one was decoding.
+        Created::Replayed(first) => replayed(first),
+    })
 }
 
 fn replayed(first: SubmitResult) -> HttpResponse {
@@ -308,8 +348,9 @@ fn is_json(req: &HttpRequest) -> bool {
         (ResubmissionForm = "multipart/form-data"))),
     responses((status = 200, body = TransitionResult),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-              (status = 409, body = ErrorBody), (status = 415, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
+              (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
+              (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 503, body = ErrorBody, description = "decode memory is busy; see Retry-After")))]
 pub async fn transition(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -511,6 +552,10 @@ pub async fn attachment(
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         .insert_header(("Cache-Control", "private, max-age=3600"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            inline_disposition(&row.original_name, ext),
+        ))
         .body(bytes))
 }
 

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod disposition;
 pub mod extract;
 pub mod openapi;
 pub mod public;
@@ -22,7 +23,7 @@ use crate::auth::token::Keys;
 use crate::db::Db;
 use crate::engine::Engine;
 use crate::error::AppError;
-use crate::storage::FileStore;
+use crate::storage::{DecodeBudget, FileStore};
 
 /// Where the time comes from; tests fix it.
 pub trait Clock: Send + Sync {
@@ -47,6 +48,8 @@ pub struct AppState {
     pub login_by_addr: FailureLimiter,
     pub workflow: WorkflowSettings,
     pub store: FileStore,
+    /// Memory budget of image decoding, shared by every upload.
+    pub decode: DecodeBudget,
     pub clock: Arc<dyn Clock>,
 }
 

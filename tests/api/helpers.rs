@@ -47,6 +47,7 @@ pub struct TestApp {
     pub clock: Arc<TestClock>,
     pub data_dir: PathBuf,
     pub db: Db,
+    pub database: DbUrl,
     _tmp: tempfile::TempDir,
     _pg: Option<PgDatabase>,
 }
@@ -110,11 +111,19 @@ pub fn test_config(data_dir: &Path, database: DbUrl) -> Config {
         rules_profile: None,
         db_pool: 8,
         workers: 2,
+        decode_memory_mb: 512,
+        decode_wait: std::time::Duration::from_secs(5),
+        sweep_interval: Some(std::time::Duration::from_secs(3600)),
         argon2_memory_kib: 256,
     }
 }
 
 pub async fn spawn(backend: Backend) -> TestApp {
+    spawn_tuned(backend, |_| {}).await
+}
+
+/// The server on a fresh database, its test configuration changed by `tune` first.
+pub async fn spawn_tuned(backend: Backend, tune: impl FnOnce(&mut Config)) -> TestApp {
     let tmp = tempfile::tempdir().unwrap();
     let data_dir = tmp.path().join("data");
     let (database, pg) = match backend {
@@ -124,7 +133,8 @@ pub async fn spawn(backend: Backend) -> TestApp {
             (DbUrl::Postgres(url), Some(guard))
         }
     };
-    let config = test_config(&data_dir, database);
+    let mut config = test_config(&data_dir, database);
+    tune(&mut config);
     spawn_with(config, tmp, pg).await
 }
 
@@ -132,6 +142,7 @@ pub async fn spawn(backend: Backend) -> TestApp {
 /// the returned app.
 pub async fn spawn_with(config: Config, tmp: tempfile::TempDir, pg: Option<PgDatabase>) -> TestApp {
     let data_dir = config.data_dir.clone();
+    let database = config.database.clone();
     let clock = Arc::new(TestClock::default());
     let services = signboard::prepare(config, clock.clone()).expect("service prepares");
     let db = services.state.db.clone();
@@ -145,6 +156,7 @@ pub async fn spawn_with(config: Config, tmp: tempfile::TempDir, pg: Option<PgDat
         clock,
         data_dir,
         db,
+        database,
         _tmp: tmp,
         _pg: pg,
     }

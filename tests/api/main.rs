@@ -10,5 +10,6 @@ mod openapi;
 mod rules;
 mod startup;
 mod stats;
+mod storage;
 mod uploads;
 mod workflow;

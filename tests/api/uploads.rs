@@ -216,3 +216,85 @@ impl TestApp {
         v["id"].as_str().unwrap().to_owned()
     }
 }
+
+/// A JPEG with an HTML payload in a non-JFIF APP0, a non-ICC APP2 and an APP14 that is not
+/// Adobe's fixed block, plus one in the thumbnail of its JFIF APP0.
+fn jpeg_with_html() -> (Vec<u8>, &'static [u8]) {
+    const HTML: &[u8] = b"<html><body><script>alert('sign')</script></body></html>";
+    let img = image::RgbImage::from_pixel(900, 300, image::Rgb([200, 40, 40]));
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+        .encode_image(&img)
+        .unwrap();
+    let segment = |marker: u8, prefix: &[u8]| {
+        let payload = [prefix, HTML].concat();
+        let mut s = vec![0xFF, marker];
+        s.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+        s.extend_from_slice(&payload);
+        s
+    };
+    let mut out = jpeg[..2].to_vec();
+    out.extend(segment(0xE0, b"JFIF\0\x01\x02\0\0\x01\0\x01\x13\x01"));
+    out.extend(segment(0xE0, b"JFXX\0\x10"));
+    out.extend(segment(0xE2, b"FPXR\0"));
+    out.extend(segment(0xE2, b"MPF\0"));
+    out.extend(segment(0xEE, b"Adobe\0\x64\0\0\0\0\x01"));
+    out.extend(segment(0xEE, b"NotAdobe"));
+    out.extend_from_slice(&jpeg[2..]);
+    (out, HTML)
+}
+
+backend_test!(html_hidden_in_jpeg_segments_is_never_served, |app| {
+    let m = app.merchant("m").await;
+    let (jpeg, html) = jpeg_with_html();
+    let id = app
+        .submit_ok_with(&m, vec![part(jpeg, "sign.jpg", "image/jpeg")])
+        .await;
+    let d = app.detail(&m, &id).await;
+    let att = &d["revisions"][0]["attachments"][0];
+    for url in [&att["url"], &att["thumb_url"]] {
+        let resp = app.get(url.as_str().unwrap(), Some(&m)).await;
+        assert_eq!(resp.status(), 200);
+        let served = resp.bytes().await.unwrap();
+        assert!(
+            !contains(&served, html),
+            "{url}: the payload is served back"
+        );
+        assert!(!contains(&served, b"<script"), "{url}");
+        let img = image::load_from_memory(&served).unwrap();
+        assert_eq!(img.width() * 300, img.height() * 900);
+    }
+});
+
+backend_test!(attachments_are_served_inline_under_a_safe_name, |app| {
+    let m = app.merchant("m").await;
+    let png = png_bytes(800, 200);
+    let id = app
+        .submit_ok_with(
+            &m,
+            vec![
+                part(png.clone(), "front \"x\".png", "image/png"),
+                part(png.clone(), "..\\..\\牌匾\tX: 1.webp", "image/png"),
+            ],
+        )
+        .await;
+    let d = app.detail(&m, &id).await;
+    let atts = d["revisions"][0]["attachments"].as_array().unwrap();
+    let (app, m) = (&app, &m);
+    let disposition = |i: usize| {
+        let url = atts[i]["url"].as_str().unwrap().to_owned();
+        async move {
+            let resp = app.get(&url, Some(m)).await;
+            assert_eq!(resp.status(), 200);
+            resp.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    assert_eq!(disposition(0).await, "inline; filename=\"front x.png\"");
+    assert_eq!(
+        disposition(1).await,
+        "inline; filename=\"__X: 1.png\"; filename*=UTF-8''%E7%89%8C%E5%8C%BEX%3A%201.png"
+    );
+});
