@@ -49,6 +49,9 @@ pub struct Settings {
     /// HTTP worker threads (0: one per core).
     #[arg(long, env = "SIGNBOARD_WORKERS", default_value_t = 0)]
     pub workers: usize,
+    /// Seconds a client may send no request body data before the request fails with 408.
+    #[arg(long, env = "SIGNBOARD_BODY_TIMEOUT", default_value_t = 30)]
+    pub body_timeout: u64,
 }
 
 /// Settings checked and turned into values the service uses.
@@ -66,6 +69,8 @@ pub struct Config {
     pub rules_profile: Option<PathBuf>,
     pub db_pool: u32,
     pub workers: usize,
+    /// A request body that sends nothing for this long fails with 408.
+    pub body_timeout: std::time::Duration,
     /// Argon2 memory cost in KiB; lowered only by tests.
     pub argon2_memory_kib: u32,
 }
@@ -97,6 +102,7 @@ impl Settings {
             rules_profile: self.rules_profile,
             db_pool: self.db_pool.max(1),
             workers: self.workers,
+            body_timeout: std::time::Duration::from_secs(self.body_timeout.max(1)),
             argon2_memory_kib: crate::auth::password::DEFAULT_MEMORY_KIB,
         })
     }

@@ -30,7 +30,9 @@ pub struct ErrorDetail {
     pub code: String,
     /// Chinese explanation for people.
     pub message: String,
-    #[schema(value_type = Option<Object>)]
+    /// Free-form: an object (`{"field": …}`) or, for a 422 listing fields, an array of
+    /// `{"field", "message"}`.
+    #[schema(value_type = Option<Value>)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<Value>,
 }
@@ -127,7 +129,12 @@ impl ResponseError for AppError {
         if let Some(internal) = &self.internal {
             tracing::error!(code = self.code, cause = %internal, "request failed");
         }
-        HttpResponse::build(self.status).json(ErrorBody {
+        let mut response = HttpResponse::build(self.status);
+        if self.status == StatusCode::REQUEST_TIMEOUT {
+            // The rest of a stalled body may never come: do not wait for it on this connection.
+            response.force_close();
+        }
+        response.json(ErrorBody {
             error: ErrorDetail {
                 code: self.code.to_owned(),
                 message: self.message.clone(),

@@ -111,8 +111,10 @@ pub async fn rules(state: web::Data<AppState>) -> HttpResponse {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct StatsQuery {
     /// One year, with its months and townships.
+    #[param(minimum = 1900, maximum = 9999)]
     pub year: Option<i32>,
     /// `json` (default) or `csv`.
+    #[param(pattern = "^(json|csv)$")]
     pub format: Option<String>,
 }
 
@@ -121,8 +123,19 @@ pub struct YearsResponse {
     pub years: Vec<stats::YearCounts>,
 }
 
+/// The JSON of `/stats/approvals`: every year, or with `?year=` that year's detail.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum StatsAnswer {
+    Years(YearsResponse),
+    Year(stats::YearDetail),
+}
+
 #[utoipa::path(get, path = "/api/v1/stats/approvals", tag = "public", params(StatsQuery),
-    responses((status = 200, body = YearsResponse, description = "every year; with ?year= a YearDetail; with ?format=csv CSV"),
+    responses((status = 200,
+               description = "every year; with ?year= a YearDetail; with ?format=csv CSV",
+               content((StatsAnswer = "application/json"), (String = "text/csv"))),
               (status = 400, body = ErrorBody)))]
 pub async fn approval_stats(
     state: web::Data<AppState>,

@@ -110,6 +110,7 @@ pub fn test_config(data_dir: &Path, database: DbUrl) -> Config {
         rules_profile: None,
         db_pool: 8,
         workers: 2,
+        body_timeout: std::time::Duration::from_secs(30),
         argon2_memory_kib: 256,
     }
 }

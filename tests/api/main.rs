@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod edge;
 mod errors;
 mod openapi;
 mod rules;
