@@ -68,40 +68,37 @@ pub const JSON_LIMIT: usize = 1024 * 1024;
 /// The route table. Every route is listed here and in [`openapi::ApiDoc`]; a test holds the
 /// two together.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/healthz")
-            .route(web::get().to(public::healthz))
-            .default_service(web::to(api_not_found)),
-    )
-    .service(
-        web::scope("/api/v1")
-            .route("/auth/register", web::post().to(accounts::register))
-            .route("/auth/login", web::post().to(accounts::login))
-            .route("/me", web::get().to(accounts::me))
-            .route("/users", web::post().to(accounts::create_official))
-            .route("/users", web::get().to(accounts::list_users))
-            .route("/applications", web::post().to(applications::submit))
-            .route("/applications", web::get().to(applications::list))
-            .route("/applications/{id}", web::get().to(applications::detail))
-            .route(
-                "/applications/{id}/transitions",
-                web::post().to(applications::transition),
-            )
-            .route(
-                "/applications/{id}/attachments/{attachment_id}",
-                web::get().to(applications::attachment),
-            )
-            .route(
-                "/applications/{id}/revisions/{n}/preview.png",
-                web::get().to(applications::revision_preview),
-            )
-            .route("/check", web::post().to(public::check))
-            .route("/preview", web::post().to(public::preview))
-            .route("/rules", web::get().to(public::rules))
-            .route("/stats/approvals", web::get().to(public::approval_stats))
-            .route("/openapi.json", web::get().to(openapi::serve))
-            .default_service(web::to(api_not_found)),
-    );
+    cfg.route("/healthz", web::get().to(public::healthz))
+        .route("/healthz", web::route().to(api_not_found))
+        .service(
+            web::scope("/api/v1")
+                .route("/auth/register", web::post().to(accounts::register))
+                .route("/auth/login", web::post().to(accounts::login))
+                .route("/me", web::get().to(accounts::me))
+                .route("/users", web::post().to(accounts::create_official))
+                .route("/users", web::get().to(accounts::list_users))
+                .route("/applications", web::post().to(applications::submit))
+                .route("/applications", web::get().to(applications::list))
+                .route("/applications/{id}", web::get().to(applications::detail))
+                .route(
+                    "/applications/{id}/transitions",
+                    web::post().to(applications::transition),
+                )
+                .route(
+                    "/applications/{id}/attachments/{attachment_id}",
+                    web::get().to(applications::attachment),
+                )
+                .route(
+                    "/applications/{id}/revisions/{n}/preview.png",
+                    web::get().to(applications::revision_preview),
+                )
+                .route("/check", web::post().to(public::check))
+                .route("/preview", web::post().to(public::preview))
+                .route("/rules", web::get().to(public::rules))
+                .route("/stats/approvals", web::get().to(public::approval_stats))
+                .route("/openapi.json", web::get().to(openapi::serve))
+                .default_service(web::to(api_not_found)),
+        );
 }
 
 /// The `(method, path)` of every route, as in [`routes`].

@@ -403,3 +403,39 @@ backend_test!(decision_texts_and_change_items_are_bounded, |app| {
     .await;
     assert_eq!((s.as_u16(), fields(&v)), (422, vec!["comment".to_owned()]));
 });
+
+backend_test!(
+    a_served_path_with_another_method_answers_405_with_allow,
+    |app| {
+        for (method, path, allow) in [
+            ("TRACE", "/api/v1/check", "POST"),
+            ("DELETE", "/api/v1/applications/x", "GET"),
+            ("PUT", "/api/v1/users", "POST, GET"),
+            ("PUT", "/healthz", "GET"),
+        ] {
+            let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+            let resp = app
+                .client
+                .request(method.clone(), app.url(path))
+                .send()
+                .await
+                .unwrap();
+            let header = resp
+                .headers()
+                .get("allow")
+                .map(|v| v.to_str().unwrap().to_owned());
+            let (s, v) = body(resp).await;
+            assert_eq!(
+                (s.as_u16(), error_code(&v).as_str()),
+                (405, "method_not_allowed"),
+                "{method} {path}"
+            );
+            assert_eq!(header.as_deref(), Some(allow), "{method} {path}");
+        }
+        let (s, v) = body(app.get("/api/v1/applications/x/y", None).await).await;
+        assert_eq!(
+            (s.as_u16(), error_code(&v).as_str()),
+            (404, "route_not_found")
+        );
+    }
+);
