@@ -16,11 +16,28 @@ pub use workflow::{Action, Status};
 /// The JSON part `application` of a submission or resubmission.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 pub struct ApplicationForm {
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub shop_name: String,
     /// 统一社会信用代码, 18 characters with its check character (GB 32100-2015).
+    #[schema(pattern = "^[0-9A-HJ-NPQRTUWXY]{18}$")]
     pub license_no: String,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub address: String,
+    #[schema(
+        min_length = 1,
+        max_length = 50,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub township: String,
+    #[schema(pattern = "^\\+?[0-9][0-9 -]{4,19}$")]
     pub phone: String,
     /// The sign: `sign`, `texts`, `translation_requested` and an optional `layout`.
     #[serde(flatten)]
@@ -118,8 +135,14 @@ pub struct SubmitResult {
 /// One requested change: what to fix, optionally naming the rule.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 pub struct ChangeItem {
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = "^[^\\u0000-\\u0009\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 20, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub rule: Option<String>,
 }
 
@@ -129,12 +152,21 @@ pub struct TransitionRequest {
     pub action: Action,
     pub expected_version: i32,
     #[serde(default)]
+    #[schema(
+        max_length = 2000,
+        pattern = "^[^\\u0000-\\u0009\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub comment: Option<String>,
     /// `supply_translation`: the Mongolian text.
     #[serde(default)]
+    #[schema(
+        max_length = 1000,
+        pattern = "^[^\\u0000-\\u0009\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub mn: Option<String>,
     /// `request_changes`: every item at once.
     #[serde(default)]
+    #[schema(max_items = 50)]
     pub items: Option<Vec<ChangeItem>>,
 }
 

@@ -222,10 +222,12 @@ fn bad_parameter(name: &str, message: String) -> AppError {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ListQuery {
     /// translating | in_review | changes_requested | approved | rejected | withdrawn
+    #[param(value_type = Option<Status>)]
     pub status: Option<String>,
     /// Year of first submission.
     pub year: Option<i32>,
-    /// Part of the shop name or licence number.
+    /// Part of the shop name or licence number (no control characters).
+    #[param(pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub q: Option<String>,
     /// From 1 (default) to 1,000,000.
     #[param(minimum = 1, maximum = 1_000_000)]
@@ -485,6 +487,7 @@ pub fn invalid_spec(invalid: Vec<crate::rules::InvalidField>) -> AppError {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct AttachmentQuery {
     /// `1`: the 480 px thumbnail.
+    #[param(minimum = 0, maximum = 1)]
     pub thumb: Option<u8>,
 }
 
@@ -541,6 +544,7 @@ pub async fn attachment(
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct PreviewQuery {
     /// Long side of the picture in pixels (up to 4096, default 1200).
+    #[param(minimum = 16, maximum = 4096)]
     pub width_px: Option<u32>,
 }
 
@@ -558,7 +562,8 @@ pub fn preview_width(q: &PreviewQuery) -> AppResult<u32> {
     tag = "applications", security(("bearer" = [])),
     params(("id" = String, Path), ("n" = i32, Path), PreviewQuery),
     responses((status = 200, description = "the sign as drawn", content_type = "image/png"),
-              (status = 404, body = ErrorBody)))]
+              (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody, description = "the stored sign cannot be drawn")))]
 pub async fn revision_preview(
     state: web::Data<AppState>,
     user: AuthUser,

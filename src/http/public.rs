@@ -44,7 +44,7 @@ pub struct CheckResponse {
 }
 
 #[utoipa::path(post, path = "/api/v1/check", tag = "public",
-    request_body(content = Object, description = "a sign spec (RULES.md)"),
+    request_body(content = SignSpec, description = "a sign spec (RULES.md)"),
     responses((status = 200, body = CheckResponse), (status = 400, body = ErrorBody),
               (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
@@ -88,7 +88,7 @@ pub async fn png_response(
 
 #[utoipa::path(post, path = "/api/v1/preview", tag = "public",
     params(PreviewQuery),
-    request_body(content = Object, description = "a sign spec (RULES.md)"),
+    request_body(content = SignSpec, description = "a sign spec (RULES.md)"),
     responses((status = 200, description = "the sign as drawn", content_type = "image/png"),
               (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn preview(

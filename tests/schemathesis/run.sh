@@ -4,7 +4,8 @@
 # nothing) on a free port with an empty data dir, on a fresh PostgreSQL database when
 # SIGNBOARD_TEST_POSTGRES_URL is set (else SQLite), and exits non-zero when a check fails.
 # schemathesis is installed from requirements.txt into $SCHEMATHESIS_VENV
-# (default target/schemathesis-venv). Examples per operation: $SCHEMATHESIS_MAX_EXAMPLES (30).
+# (default target/schemathesis-venv). Examples per operation: $SCHEMATHESIS_MAX_EXAMPLES (30);
+# the seed: $SCHEMATHESIS_SEED (1).
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -99,11 +100,12 @@ for who in merchant admin; do
   token="$merchant_token"
   [ "$who" = admin ] && token="$admin_token"
   echo "=== schemathesis as $who ==="
-  "$venv/bin/schemathesis" run "$url/api/v1/openapi.json" \
+  "$venv/bin/schemathesis" --config-file "$here/schemathesis.toml" \
+    run "$url/api/v1/openapi.json" \
     --url "$url" \
     --header "Authorization: Bearer $token" \
     --max-examples "$max_examples" \
-    --seed 1 \
+    --seed "${SCHEMATHESIS_SEED:-1}" \
     --no-color \
     || status=1
 done
