@@ -183,3 +183,20 @@ pub(crate) fn script_name(s: Script) -> &'static str {
         Script::Foreign => "外文",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::has_control_chars;
+
+    #[test]
+    fn mongolian_format_characters_are_not_control_characters() {
+        // FVS1–FVS3, MVS, FVS4, NNBSP, ZWJ, ZWNJ.
+        let text = "ᠨᠠᠢ\u{180B}\u{180C}\u{180D}ᠮᠠ\u{180E}ᠨ\u{180F} ᠬᠣ\u{202F}ᠶᠢᠨ\u{200D}\u{200C}";
+        assert!(!has_control_chars(text, false));
+        assert!(!has_control_chars("第一行\n第二行", true));
+        assert!(has_control_chars("第一行\n第二行", false));
+        for c in ['\0', '\t', '\r', '\u{1b}', '\u{7f}', '\u{85}', '\u{9f}'] {
+            assert!(has_control_chars(&format!("a{c}b"), true), "{:?}", c);
+        }
+    }
+}
