@@ -96,6 +96,7 @@ fn setup() -> Bench {
         decode_memory_mb: 512,
         decode_wait: std::time::Duration::from_secs(5),
         sweep_interval: None,
+        body_timeout: std::time::Duration::from_secs(30),
         argon2_memory_kib: signboard::auth::password::DEFAULT_MEMORY_KIB,
     };
     let rt = tokio::runtime::Builder::new_multi_thread()

@@ -58,6 +58,9 @@ pub struct Settings {
     /// Minutes between sweeps of unreferenced upload files (0: no background sweeper).
     #[arg(long, env = "SIGNBOARD_SWEEP_INTERVAL_MINUTES", default_value_t = 60)]
     pub sweep_interval_minutes: u64,
+    /// Seconds a client may send no request body data before the request fails with 408.
+    #[arg(long, env = "SIGNBOARD_BODY_TIMEOUT", default_value_t = 30)]
+    pub body_timeout: u64,
 }
 
 /// Settings checked and turned into values the service uses.
@@ -81,6 +84,8 @@ pub struct Config {
     pub decode_wait: std::time::Duration,
     /// Time between background sweeps of the file store; `None`: no background sweeper.
     pub sweep_interval: Option<std::time::Duration>,
+    /// A request body that sends nothing for this long fails with 408.
+    pub body_timeout: std::time::Duration,
     /// Argon2 memory cost in KiB; lowered only by tests.
     pub argon2_memory_kib: u32,
 }
@@ -116,6 +121,7 @@ impl Settings {
             decode_wait: std::time::Duration::from_millis(self.decode_wait_ms),
             sweep_interval: (self.sweep_interval_minutes > 0)
                 .then(|| std::time::Duration::from_secs(self.sweep_interval_minutes * 60)),
+            body_timeout: std::time::Duration::from_secs(self.body_timeout.max(1)),
             argon2_memory_kib: crate::auth::password::DEFAULT_MEMORY_KIB,
         })
     }

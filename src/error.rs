@@ -32,7 +32,9 @@ pub struct ErrorDetail {
     pub code: String,
     /// Chinese explanation for people.
     pub message: String,
-    #[schema(value_type = Option<Object>)]
+    /// Free-form: an object (`{"field": …}`) or, for a 422 listing fields, an array of
+    /// `{"field", "message"}`.
+    #[schema(value_type = Option<Value>)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<Value>,
 }
@@ -144,6 +146,10 @@ impl ResponseError for AppError {
         let mut response = HttpResponse::build(self.status);
         if let Some(secs) = self.retry_after {
             response.insert_header((actix_web::http::header::RETRY_AFTER, secs.to_string()));
+        }
+        if self.status == StatusCode::REQUEST_TIMEOUT {
+            // The rest of a stalled body may never come: do not wait for it on this connection.
+            response.force_close();
         }
         response.json(ErrorBody {
             error: ErrorDetail {

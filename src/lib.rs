@@ -18,6 +18,7 @@ pub mod stats;
 pub mod storage;
 
 use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 use std::net::TcpListener;
 use std::path::Path;
@@ -181,8 +182,13 @@ pub fn serve(services: Services, listener: TcpListener) -> Result<Server, StartE
     }
     let static_dir = config.static_dir.clone();
     let fonts_dir = config.fonts_dir.clone();
+    let body_timeout = config.body_timeout;
     let mut server = HttpServer::new(move || {
         App::new()
+            .wrap(from_fn(move |req, next| {
+                http::middleware::body_timeout(body_timeout, req, next)
+            }))
+            .wrap(from_fn(http::middleware::no_store_json))
             .wrap(http::security_headers())
             .wrap(TracingLogger::default())
             .app_data(state.clone())

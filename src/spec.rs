@@ -24,13 +24,16 @@ pub struct SignSpec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Sign {
     pub kind: SignKind,
+    #[schema(exclusive_minimum = 0.0, maximum = 100000.0)]
     pub width_mm: f64,
+    #[schema(exclusive_minimum = 0.0, maximum = 100000.0)]
     pub height_mm: f64,
     pub arrangement: Arrangement,
     #[serde(default = "Color::white")]
     pub background: Color,
     /// Default material of the text blocks (acrylic, stainless steel, …).
     #[serde(default)]
+    #[schema(max_length = 50, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub material: Option<String>,
     /// Default lighting of the text blocks.
     #[serde(default)]
@@ -61,10 +64,22 @@ pub enum Arrangement {
 pub struct Texts {
     /// Traditional Mongolian (Unicode U+1800–U+18AF); may be empty while a translation is pending.
     #[serde(default)]
+    #[schema(
+        max_length = 1000,
+        pattern = "^[^\\u0000-\\u0009\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub mn: String,
     #[serde(default)]
+    #[schema(
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u0009\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub zh: String,
     #[serde(default)]
+    #[schema(
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u0009\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub foreign: Option<String>,
 }
 
@@ -92,6 +107,7 @@ impl Texts {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Layout {
+    #[schema(max_items = 3)]
     pub blocks: Vec<Block>,
 }
 
@@ -131,10 +147,15 @@ pub enum Fit {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Block {
     pub script: Script,
+    #[schema(minimum = -100000.0, maximum = 100000.0)]
     pub x: f64,
+    #[schema(minimum = -100000.0, maximum = 100000.0)]
     pub y: f64,
+    #[schema(exclusive_minimum = 0.0, maximum = 100000.0)]
     pub w: f64,
+    #[schema(exclusive_minimum = 0.0, maximum = 100000.0)]
     pub h: f64,
+    #[schema(exclusive_minimum = 0.0, maximum = 100000.0)]
     pub font_size_mm: f64,
     pub orientation: Orientation,
     #[serde(default)]
@@ -142,6 +163,7 @@ pub struct Block {
     #[serde(default = "Color::black")]
     pub color: Color,
     #[serde(default)]
+    #[schema(max_length = 50, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub material: Option<String>,
     #[serde(default)]
     pub illuminated: Option<bool>,
@@ -301,11 +323,13 @@ pub struct Finding {
     /// The field or block the finding concerns (`texts.zh`, `layout.blocks[0]`, `designs[1]`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Any JSON: a number, a string or an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<Value>)]
     pub measured: Option<serde_json::Value>,
+    /// Any JSON: a number, a string or an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<Value>)]
     pub expected: Option<serde_json::Value>,
 }
 

@@ -16,11 +16,28 @@ pub use workflow::{Action, Status};
 /// The JSON part `application` of a submission or resubmission.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 pub struct ApplicationForm {
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub shop_name: String,
     /// 统一社会信用代码, 18 characters with its check character (GB 32100-2015).
+    #[schema(pattern = "^[0-9A-HJ-NPQRTUWXY]{18}$")]
     pub license_no: String,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub address: String,
+    #[schema(
+        min_length = 1,
+        max_length = 50,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub township: String,
+    #[schema(pattern = "^\\+?[0-9][0-9 -]{4,19}$")]
     pub phone: String,
     /// The sign: `sign`, `texts`, `translation_requested` and an optional `layout`.
     #[serde(flatten)]
@@ -37,6 +54,9 @@ impl ApplicationForm {
                 problems.push((field.into(), format!("请填写{label}")));
             } else if n > max {
                 problems.push((field.into(), format!("{label}不能超过 {max} 个字")));
+            }
+            if crate::rules::has_control_chars(value.trim(), false) {
+                problems.push((field.into(), control_chars(label)));
             }
         };
         need("shop_name", &self.shop_name, 100, "店铺名称");
@@ -56,13 +76,27 @@ impl ApplicationForm {
     }
 }
 
-/// A 422 listing every invalid field, or Ok when there is none.
+fn control_chars(label: &str) -> String {
+    format!("{label}含有不可见的控制字符，请删除")
+}
+
+/// A 422 `invalid_application` listing every invalid field, or Ok when there is none.
 pub fn invalid_fields(problems: Vec<(String, String)>) -> AppResult<()> {
+    invalid_fields_as("invalid_application", "申请内容", problems)
+}
+
+/// A 422 with `code` listing every invalid field of `what` (e.g. 申请内容), or Ok when there
+/// is none. `details` is the list of `{"field", "message"}`.
+fn invalid_fields_as(
+    code: &'static str,
+    what: &str,
+    problems: Vec<(String, String)>,
+) -> AppResult<()> {
     if problems.is_empty() {
         return Ok(());
     }
     let message = format!(
-        "申请内容有 {} 处需要修改：{}",
+        "{what}有 {} 处需要修改：{}",
         problems.len(),
         problems
             .iter()
@@ -74,7 +108,7 @@ pub fn invalid_fields(problems: Vec<(String, String)>) -> AppResult<()> {
         .into_iter()
         .map(|(field, message)| serde_json::json!({"field": field, "message": message}))
         .collect();
-    Err(AppError::unprocessable("invalid_application", message).with_details(details))
+    Err(AppError::unprocessable(code, message).with_details(details))
 }
 
 /// The outcome of checking one revision: the layout that was checked (given or composed)
@@ -101,8 +135,14 @@ pub struct SubmitResult {
 /// One requested change: what to fix, optionally naming the rule.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 pub struct ChangeItem {
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = "^[^\\u0000-\\u0009\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 20, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub rule: Option<String>,
 }
 
@@ -112,13 +152,73 @@ pub struct TransitionRequest {
     pub action: Action,
     pub expected_version: i32,
     #[serde(default)]
+    #[schema(
+        max_length = 2000,
+        pattern = "^[^\\u0000-\\u0009\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub comment: Option<String>,
     /// `supply_translation`: the Mongolian text.
     #[serde(default)]
+    #[schema(
+        max_length = 1000,
+        pattern = "^[^\\u0000-\\u0009\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub mn: Option<String>,
     /// `request_changes`: every item at once.
     #[serde(default)]
+    #[schema(max_items = 50)]
     pub items: Option<Vec<ChangeItem>>,
+}
+
+/// Longest comment or reason of a decision, in characters.
+pub const MAX_COMMENT_CHARS: usize = 2000;
+/// Most change items in one request for changes.
+pub const MAX_CHANGE_ITEMS: usize = 50;
+/// Longest change item, in characters.
+pub const MAX_ITEM_CHARS: usize = 500;
+/// Longest rule id named by a change item.
+pub const MAX_RULE_CHARS: usize = 20;
+
+impl TransitionRequest {
+    /// Bounds on what a decision may carry, every problem at once (422 `invalid_transition`
+    /// naming the fields): a comment of at most [`MAX_COMMENT_CHARS`], at most
+    /// [`MAX_CHANGE_ITEMS`] items of at most [`MAX_ITEM_CHARS`], no control characters (a line
+    /// break is fine in a comment or an item). The Mongolian text is checked with the spec.
+    pub fn validate(&self) -> AppResult<()> {
+        let mut problems: Vec<(String, String)> = Vec::new();
+        let mut text = |field: String, value: &str, max: usize, label: &str, breaks: bool| {
+            if value.chars().count() > max {
+                problems.push((field.clone(), format!("{label}不能超过 {max} 个字")));
+            }
+            if crate::rules::has_control_chars(value, breaks) {
+                problems.push((field, control_chars(label)));
+            }
+        };
+        if let Some(c) = &self.comment {
+            text("comment".into(), c, MAX_COMMENT_CHARS, "说明", true);
+        }
+        let items = self.items.as_deref().unwrap_or_default();
+        for (i, item) in items.iter().enumerate() {
+            let field = format!("items[{i}].message");
+            text(field, &item.message, MAX_ITEM_CHARS, "修改意见", true);
+            if let Some(rule) = &item.rule {
+                text(
+                    format!("items[{i}].rule"),
+                    rule,
+                    MAX_RULE_CHARS,
+                    "规则编号",
+                    false,
+                );
+            }
+        }
+        if items.len() > MAX_CHANGE_ITEMS {
+            problems.push((
+                "items".into(),
+                format!("修改意见最多 {MAX_CHANGE_ITEMS} 条，请合并相近的意见"),
+            ));
+        }
+        invalid_fields_as("invalid_transition", "提交的内容", problems)
+    }
 }
 
 /// Settings the workflow needs, passed in so tests can fix them.

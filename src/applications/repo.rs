@@ -496,6 +496,26 @@ fn version_conflict(current: i32) -> AppError {
     .with_details(serde_json::json!({"current_version": current}))
 }
 
+/// The compare-and-set on the version, as the transaction's first write. Of two racing
+/// transitions on PostgreSQL the later one blocks here on the row lock until the first commits,
+/// then finds the version changed (the `WHERE` is checked again) and answers 409
+/// `version_conflict` before writing anything that could collide with the winner's rows (a
+/// revision or event number, which would surface as a unique violation). SQLite's `BEGIN
+/// IMMEDIATE` already runs them one after the other.
+fn claim(conn: &mut DbConn, app: &ApplicationRow) -> AppResult<()> {
+    let claimed = diesel::update(
+        applications::table
+            .filter(applications::id.eq(&app.id))
+            .filter(applications::version.eq(app.version)),
+    )
+    .set(applications::version.eq(app.version + 1))
+    .execute(conn)?;
+    if claimed != 1 {
+        return Err(version_conflict(app.version));
+    }
+    Ok(())
+}
+
 /// Applies a transition: compare-and-set on the version, the new revision if any, the event row
 /// and, on approval, the next approval number of the year, all in one transaction.
 pub fn apply_transition(
@@ -510,6 +530,7 @@ pub fn apply_transition(
     write_tx(conn, |conn| -> AppResult<TransitionResult> {
         let app = get_visible(conn, actor, app_id)?;
         precheck(&app, actor, input.action, input.expected_version)?;
+        claim(conn, &app)?;
         let from = app.status()?;
         let transition = workflow::find(input.action, from, actor.role)
             .map_err(|_| AppError::internal("transition vanished after precheck"))?;
@@ -616,7 +637,7 @@ pub fn apply_transition(
         let updated = diesel::update(
             applications::table
                 .filter(applications::id.eq(&app.id))
-                .filter(applications::version.eq(input.expected_version)),
+                .filter(applications::version.eq(app.version + 1)),
         )
         .set((
             applications::status.eq(to.as_str()),
@@ -636,7 +657,9 @@ pub fn apply_transition(
         ))
         .execute(conn)?;
         if updated != 1 {
-            return Err(version_conflict(app.version));
+            return Err(AppError::internal(
+                "claimed application changed in its transaction",
+            ));
         }
         if let (Some(year), Some(month)) = (decided_year, decided_month) {
             bump_count(conn, (app.submitted_year, 0, ""), "pending", -1)?;

@@ -249,15 +249,31 @@ fn replayed(first: SubmitResult) -> HttpResponse {
         .json(first)
 }
 
+/// Highest page number: far past any real list, and `page × per_page` stays a valid offset.
+pub const MAX_PAGE: i64 = 1_000_000;
+pub const MAX_PER_PAGE: i64 = 100;
+
+/// 400 `invalid_query` naming the parameter.
+fn bad_parameter(name: &str, message: String) -> AppError {
+    AppError::bad_request("invalid_query", message)
+        .with_details(serde_json::json!({"parameter": name}))
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ListQuery {
     /// translating | in_review | changes_requested | approved | rejected | withdrawn
+    #[param(value_type = Option<Status>)]
     pub status: Option<String>,
     /// Year of first submission.
     pub year: Option<i32>,
-    /// Part of the shop name or licence number.
+    /// Part of the shop name or licence number (no control characters).
+    #[param(pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub q: Option<String>,
+    /// From 1 (default) to 1,000,000.
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<i64>,
+    /// From 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
 }
 
@@ -280,11 +296,23 @@ pub async fn list(
         };
     let page = q.page.unwrap_or(1);
     let per_page = q.per_page.unwrap_or(20);
-    if page < 1 || !(1..=100).contains(&per_page) {
-        return Err(AppError::bad_request(
-            "invalid_query",
-            "页码须从 1 开始，每页 1–100 条",
+    if !(1..=MAX_PAGE).contains(&page) {
+        return Err(bad_parameter(
+            "page",
+            format!("页码须在 1 到 {MAX_PAGE} 之间"),
         ));
+    }
+    if !(1..=MAX_PER_PAGE).contains(&per_page) {
+        return Err(bad_parameter(
+            "per_page",
+            format!("每页须为 1–{MAX_PER_PAGE} 条"),
+        ));
+    }
+    if q.q
+        .as_deref()
+        .is_some_and(|t| crate::rules::has_control_chars(t, false))
+    {
+        return Err(bad_parameter("q", "搜索内容含有不可见的控制字符".into()));
     }
     let filter = repo::ListFilter {
         status,
@@ -322,10 +350,7 @@ pub async fn detail(
 async fn json_body<T: serde::de::DeserializeOwned>(mut payload: web::Payload) -> AppResult<T> {
     let mut buf = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| {
-            AppError::bad_request("invalid_body", "无法读取提交的内容")
-                .with_details(serde_json::json!({"reason": e.to_string()}))
-        })?;
+        let chunk = chunk.map_err(|e| super::middleware::payload_error(&e))?;
         if buf.len() + chunk.len() > JSON_LIMIT {
             return Err(AppError::too_large("body_too_large", "提交的内容过大"));
         }
@@ -378,6 +403,7 @@ pub async fn transition(
                 "请以 JSON 提交操作（重新提交申请时用 multipart/form-data）",
             ));
         };
+    request.validate()?;
 
     let (app, current) = {
         let actor = actor.clone();
@@ -502,6 +528,7 @@ pub fn invalid_spec(invalid: Vec<crate::rules::InvalidField>) -> AppError {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct AttachmentQuery {
     /// `1`: the 480 px thumbnail.
+    #[param(minimum = 0, maximum = 1)]
     pub thumb: Option<u8>,
 }
 
@@ -562,6 +589,7 @@ pub async fn attachment(
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct PreviewQuery {
     /// Long side of the picture in pixels (up to 4096, default 1200).
+    #[param(minimum = 16, maximum = 4096)]
     pub width_px: Option<u32>,
 }
 
@@ -579,7 +607,8 @@ pub fn preview_width(q: &PreviewQuery) -> AppResult<u32> {
     tag = "applications", security(("bearer" = [])),
     params(("id" = String, Path), ("n" = i32, Path), PreviewQuery),
     responses((status = 200, description = "the sign as drawn", content_type = "image/png"),
-              (status = 404, body = ErrorBody)))]
+              (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody, description = "the stored sign cannot be drawn")))]
 pub async fn revision_preview(
     state: web::Data<AppState>,
     user: AuthUser,

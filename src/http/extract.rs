@@ -1,12 +1,14 @@
 //! Request extractors: the signed-in user, and multipart submissions read with limits.
 
-use actix_multipart::Multipart;
+use actix_multipart::{Multipart, MultipartError};
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
-use futures_util::StreamExt;
+use futures_util::{Stream, StreamExt};
+use std::task::Poll;
 
+use super::middleware::BodyEnded;
 use super::AppState;
 use crate::auth::{self, Role, User};
 use crate::error::{AppError, AppResult};
@@ -84,7 +86,14 @@ pub fn is_multipart(req: &HttpRequest) -> bool {
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"))
 }
 
-fn multipart_error(e: impl std::fmt::Display) -> AppError {
+/// A body that is not well-formed multipart (cut off before its closing boundary, say): 400
+/// `invalid_multipart`; a client that stalled: 408.
+fn multipart_error(e: MultipartError) -> AppError {
+    if let MultipartError::Payload(p) = &e {
+        if super::middleware::is_timeout(p) {
+            return super::middleware::body_timed_out();
+        }
+    }
     AppError::bad_request("invalid_multipart", "上传内容格式不正确，请重新提交")
         .with_details(serde_json::json!({"reason": e.to_string()}))
 }
@@ -110,10 +119,11 @@ pub async fn read_parts(
     if declared.is_some_and(|n| n > MULTIPART_LIMIT) {
         return Err(too_large_body());
     }
+    let ended = req.extensions().get::<BodyEnded>().cloned();
     let mut multipart = Multipart::new(req.headers(), payload.into_inner());
     let mut parts = Parts::default();
     let mut total = 0usize;
-    while let Some(field) = multipart.next().await {
+    while let Some(field) = next_unless_stuck(&mut multipart, ended.as_ref()).await? {
         let mut field = field.map_err(multipart_error)?;
         let name = field.name().unwrap_or_default().to_owned();
         let (limit, is_design) = if name == "design" {
@@ -137,10 +147,12 @@ pub async fn read_parts(
             .and_then(|cd| cd.get_filename())
             .unwrap_or("design")
             .chars()
+            // Kept in the database and shown to officials: no control characters.
+            .filter(|c| !c.is_control())
             .take(200)
             .collect::<String>();
         let mut buf = Vec::new();
-        while let Some(chunk) = field.next().await {
+        while let Some(chunk) = next_unless_stuck(&mut field, ended.as_ref()).await? {
             let chunk = chunk.map_err(multipart_error)?;
             total += chunk.len();
             if buf.len() + chunk.len() > limit {
@@ -168,6 +180,22 @@ pub async fn read_parts(
         }
     }
     Ok(parts)
+}
+
+/// The next item of a multipart stream. actix-multipart may wait for ever on a body that ended
+/// before its closing boundary (it answers `Pending` with nothing left to wake it up); once the
+/// body has ended, `Pending` can mean nothing else, so it is answered as an incomplete body.
+async fn next_unless_stuck<S: Stream + Unpin>(
+    stream: &mut S,
+    ended: Option<&BodyEnded>,
+) -> AppResult<Option<S::Item>> {
+    futures_util::future::poll_fn(|cx| match stream.poll_next_unpin(cx) {
+        Poll::Pending if ended.is_some_and(BodyEnded::get) => {
+            Poll::Ready(Err(multipart_error(MultipartError::Incomplete)))
+        }
+        other => other.map(Ok),
+    })
+    .await
 }
 
 fn too_large_body() -> AppError {

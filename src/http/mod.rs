@@ -5,10 +5,13 @@ pub mod accounts;
 pub mod applications;
 pub mod disposition;
 pub mod extract;
+pub mod middleware;
 pub mod openapi;
 pub mod public;
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
 use actix_web::middleware::DefaultHeaders;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -69,6 +72,7 @@ pub const JSON_LIMIT: usize = 1024 * 1024;
 /// two together.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(public::healthz))
+        .route("/healthz", web::route().to(api_not_found))
         .service(
             web::scope("/api/v1")
                 .route("/auth/register", web::post().to(accounts::register))
@@ -124,17 +128,49 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/openapi.json"),
 ];
 
-async fn api_not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
-    Err(AppError::new(
-        actix_web::http::StatusCode::NOT_FOUND,
-        "route_not_found",
-        "没有这个接口",
+/// No route for the request: 405 with `Allow` when the path is served with other methods,
+/// else 404 `route_not_found`.
+async fn api_not_found(req: HttpRequest) -> HttpResponse {
+    use actix_web::ResponseError;
+    let details = serde_json::json!({"method": req.method().as_str(), "path": req.path()});
+    let allowed: Vec<String> = ROUTES
+        .iter()
+        .filter(|(_, pattern)| path_matches(pattern, req.path()))
+        .map(|(method, _)| method.to_ascii_uppercase())
+        .collect();
+    if allowed.is_empty() {
+        return AppError::new(StatusCode::NOT_FOUND, "route_not_found", "没有这个接口")
+            .with_details(details)
+            .error_response();
+    }
+    let mut response = AppError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("该接口只支持 {} 请求", allowed.join("、")),
     )
-    .with_details(serde_json::json!({"method": req.method().as_str(), "path": req.path()})))
+    .with_details(details)
+    .error_response();
+    if let Ok(allow) = HeaderValue::from_str(&allowed.join(", ")) {
+        response.headers_mut().insert(header::ALLOW, allow);
+    }
+    response
+}
+
+/// Whether `path` fits a route pattern of [`ROUTES`] (`{name}` matches one non-empty segment).
+fn path_matches(pattern: &str, path: &str) -> bool {
+    let (p, s): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), path.split('/').collect());
+    p.len() == s.len()
+        && p.iter().zip(&s).all(|(p, s)| {
+            if p.starts_with('{') {
+                !s.is_empty()
+            } else {
+                p == s
+            }
+        })
 }
 
 /// actix's own JSON errors in our shape: 415 for the wrong type, 413 for too large, 400 for
-/// broken JSON, 422 for JSON of the wrong shape.
+/// broken JSON, 422 for JSON of the wrong shape, 408 for a body that stalled.
 pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     let e = match &err {
         JsonPayloadError::ContentType => AppError::unsupported_media(
@@ -152,6 +188,7 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
             AppError::bad_request("invalid_json", "提交的内容不是有效的 JSON")
                 .with_details(serde_json::json!({"reason": de.to_string()}))
         }
+        JsonPayloadError::Payload(payload) => middleware::payload_error(payload),
         _ => AppError::bad_request("invalid_body", "无法读取提交的内容"),
     };
     e.into()

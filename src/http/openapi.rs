@@ -1,7 +1,9 @@
 //! The API description at `/api/v1/openapi.json`, built from the handlers' annotations.
 
 use actix_web::HttpResponse;
+use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{accounts, applications, public};
@@ -34,9 +36,78 @@ use super::{accounts, applications, public};
         crate::spec::Block,
         crate::stats::YearDetail,
     )),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &ErrorResponses)
 )]
 pub struct ApiDoc;
+
+/// Documents the errors the edge answers for every operation of a kind, so no handler has to
+/// list them: 401 where a token is needed, 400/408/413/415/422 where a body is read, 400 for
+/// query parameters, 404 for path parameters. A status a handler documents itself is kept.
+struct ErrorResponses;
+
+impl Modify for ErrorResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for op in operations.into_iter().flatten() {
+                for (status, description) in edge_errors(op) {
+                    op.responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| error_response(description));
+                }
+            }
+        }
+    }
+}
+
+/// The error statuses the edge may answer for `op`, with their descriptions.
+fn edge_errors(op: &Operation) -> Vec<(&'static str, &'static str)> {
+    let mut out = Vec::new();
+    let has_param = |place: ParameterIn| {
+        op.parameters
+            .iter()
+            .flatten()
+            .any(|p| p.parameter_in == place)
+    };
+    if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
+        out.push(("401", "not signed in, or the token is invalid or expired"));
+    }
+    if op.request_body.is_some() {
+        out.extend([
+            ("400", "the body is not valid JSON or multipart"),
+            ("408", "the client stopped sending the body"),
+            ("413", "the body is too large"),
+            ("415", "the body has the wrong content type"),
+            ("422", "the body has the wrong shape or invalid fields"),
+        ]);
+    } else if has_param(ParameterIn::Query) {
+        out.push(("400", "a query parameter is invalid"));
+    }
+    if has_param(ParameterIn::Path) {
+        out.push(("404", "no such resource, or not visible to the user"));
+    }
+    out
+}
+
+fn error_response(description: &str) -> RefOr<Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build(),
+        )
+        .build()
+        .into()
+}
 
 struct BearerAuth;
 

@@ -46,17 +46,18 @@ pub struct CheckResponse {
 
 /// A sign spec to check, with the pixel sizes of the design images chosen so far (read in the
 /// page before uploading), so that I3 and I4 are told before the application is submitted.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct CheckRequest {
     #[serde(flatten)]
     pub spec: SignSpec,
     #[serde(default)]
+    #[schema(max_items = 8)]
     pub designs: Vec<DesignInfo>,
 }
 
 #[utoipa::path(post, path = "/api/v1/check", tag = "public",
-    request_body(content = Object, description = "a sign spec (docs/rules.md), optionally with \
-        `designs: [{width_px, height_px}]`, the sizes of the design images to be uploaded"),
+    request_body(content = CheckRequest, description = "a sign spec (docs/rules.md), optionally \
+        with `designs: [{width_px, height_px}]`, the sizes of the design images to be uploaded"),
     responses((status = 200, body = CheckResponse), (status = 400, body = ErrorBody),
               (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
@@ -106,7 +107,7 @@ pub async fn png_response(
 
 #[utoipa::path(post, path = "/api/v1/preview", tag = "public",
     params(PreviewQuery),
-    request_body(content = Object, description = "a sign spec (docs/rules.md)"),
+    request_body(content = SignSpec, description = "a sign spec (docs/rules.md)"),
     responses((status = 200, description = "the sign as drawn", content_type = "image/png"),
               (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn preview(
@@ -129,8 +130,10 @@ pub async fn rules(state: web::Data<AppState>) -> HttpResponse {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct StatsQuery {
     /// One year, with its months and townships.
+    #[param(minimum = 1900, maximum = 9999)]
     pub year: Option<i32>,
     /// `json` (default) or `csv`.
+    #[param(pattern = "^(json|csv)$")]
     pub format: Option<String>,
 }
 
@@ -139,8 +142,19 @@ pub struct YearsResponse {
     pub years: Vec<stats::YearCounts>,
 }
 
+/// The JSON of `/stats/approvals`: every year, or with `?year=` that year's detail.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum StatsAnswer {
+    Years(YearsResponse),
+    Year(stats::YearDetail),
+}
+
 #[utoipa::path(get, path = "/api/v1/stats/approvals", tag = "public", params(StatsQuery),
-    responses((status = 200, body = YearsResponse, description = "every year; with ?year= a YearDetail; with ?format=csv CSV"),
+    responses((status = 200,
+               description = "every year; with ?year= a YearDetail; with ?format=csv CSV",
+               content((StatsAnswer = "application/json"), (String = "text/csv"))),
               (status = 400, body = ErrorBody)))]
 pub async fn approval_stats(
     state: web::Data<AppState>,

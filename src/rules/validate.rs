@@ -22,6 +22,14 @@ pub const MAX_LINES: usize = 20;
 pub const MAX_MATERIAL_CHARS: usize = 50;
 pub const MAX_BLOCKS: usize = 3;
 
+/// Whether `text` has a control character (Unicode Cc), a line break excepted where
+/// `line_breaks` allows one. Mongolian format characters (FVS U+180B–U+180F, MVS, NNBSP U+202F,
+/// ZWJ) are format or space characters, not control characters, and pass.
+pub fn has_control_chars(text: &str, line_breaks: bool) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !(line_breaks && c == '\n'))
+}
+
 struct Errors(Vec<InvalidField>);
 
 impl Errors {
@@ -30,6 +38,17 @@ impl Errors {
             field: field.into(),
             message: message.into(),
         });
+    }
+
+    /// A material name: at most [`MAX_MATERIAL_CHARS`], no control characters.
+    fn material(&mut self, field: &str, m: Option<&str>) {
+        let Some(m) = m else { return };
+        if m.chars().count() > MAX_MATERIAL_CHARS {
+            self.add(field, format!("材质不能超过 {MAX_MATERIAL_CHARS} 个字"));
+        }
+        if has_control_chars(m, false) {
+            self.add(field, "材质含有不可见的控制字符，请删除");
+        }
     }
 
     fn length_mm(&mut self, field: &str, v: f64, what: &str) {
@@ -60,14 +79,7 @@ pub fn validate(spec: &SignSpec) -> Result<(), Vec<InvalidField>> {
 
     e.length_mm("sign.width_mm", spec.sign.width_mm, "招牌宽度");
     e.length_mm("sign.height_mm", spec.sign.height_mm, "招牌高度");
-    if let Some(m) = &spec.sign.material {
-        if m.chars().count() > MAX_MATERIAL_CHARS {
-            e.add(
-                "sign.material",
-                format!("材质不能超过 {MAX_MATERIAL_CHARS} 个字"),
-            );
-        }
-    }
+    e.material("sign.material", spec.sign.material.as_deref());
 
     let texts = [
         ("texts.mn", "蒙古文", spec.texts.mn.as_str(), MAX_MN_CHARS),
@@ -86,7 +98,7 @@ pub fn validate(spec: &SignSpec) -> Result<(), Vec<InvalidField>> {
         if text.split('\n').count() > MAX_LINES {
             e.add(field, format!("{name}不能超过 {MAX_LINES} 行"));
         }
-        if text.chars().any(|c| c.is_control() && c != '\n') {
+        if has_control_chars(text, true) {
             e.add(
                 field,
                 format!("{name}含有不可见的控制字符（换行以外），请删除"),
@@ -135,14 +147,7 @@ fn validate_block(e: &mut Errors, i: usize, b: &Block) {
     e.length_mm(&f("w"), b.w, "文字框宽度");
     e.length_mm(&f("h"), b.h, "文字框高度");
     e.length_mm(&f("font_size_mm"), b.font_size_mm, "字号");
-    if let Some(m) = &b.material {
-        if m.chars().count() > MAX_MATERIAL_CHARS {
-            e.add(
-                f("material"),
-                format!("材质不能超过 {MAX_MATERIAL_CHARS} 个字"),
-            );
-        }
-    }
+    e.material(&f("material"), b.material.as_deref());
 }
 
 /// A block's own `text` must be the spec's text of its script with only the line breaks
@@ -176,5 +181,22 @@ pub(crate) fn script_name(s: Script) -> &'static str {
         Script::Mn => "蒙古文",
         Script::Zh => "汉文",
         Script::Foreign => "外文",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_control_chars;
+
+    #[test]
+    fn mongolian_format_characters_are_not_control_characters() {
+        // FVS1–FVS3, MVS, FVS4, NNBSP, ZWJ, ZWNJ.
+        let text = "ᠨᠠᠢ\u{180B}\u{180C}\u{180D}ᠮᠠ\u{180E}ᠨ\u{180F} ᠬᠣ\u{202F}ᠶᠢᠨ\u{200D}\u{200C}";
+        assert!(!has_control_chars(text, false));
+        assert!(!has_control_chars("第一行\n第二行", true));
+        assert!(has_control_chars("第一行\n第二行", false));
+        for c in ['\0', '\t', '\r', '\u{1b}', '\u{7f}', '\u{85}', '\u{9f}'] {
+            assert!(has_control_chars(&format!("a{c}b"), true), "{:?}", c);
+        }
     }
 }

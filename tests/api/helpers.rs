@@ -114,6 +114,7 @@ pub fn test_config(data_dir: &Path, database: DbUrl) -> Config {
         decode_memory_mb: 512,
         decode_wait: std::time::Duration::from_secs(5),
         sweep_interval: Some(std::time::Duration::from_secs(3600)),
+        body_timeout: std::time::Duration::from_secs(30),
         argon2_memory_kib: 256,
     }
 }

@@ -5,6 +5,7 @@ mod helpers;
 
 mod accounts;
 mod check;
+mod edge;
 mod errors;
 mod openapi;
 mod rules;

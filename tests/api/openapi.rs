@@ -48,4 +48,63 @@ backend_test!(openapi_describes_every_route_and_only_those, |app| {
             "schema {schema} missing"
         );
     }
+    // `?year=` answers a YearDetail: the 200 is one of the two shapes (or CSV).
+    let stats = &doc["paths"]["/api/v1/stats/approvals"]["get"]["responses"]["200"]["content"];
+    assert_eq!(
+        stats["application/json"]["schema"]["$ref"],
+        "#/components/schemas/StatsAnswer"
+    );
+    let one_of: Vec<&str> = doc["components"]["schemas"]["StatsAnswer"]["oneOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["$ref"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        one_of,
+        [
+            "#/components/schemas/YearsResponse",
+            "#/components/schemas/YearDetail"
+        ]
+    );
+    assert!(stats["text/csv"].is_object());
+    let (_, year) = body(app.get("/api/v1/stats/approvals?year=2025", None).await).await;
+    assert!(year["months"].is_array(), "{year}");
+    // A 422's details is a list: the schema allows any JSON there.
+    let details = &doc["components"]["schemas"]["ErrorDetail"]["properties"]["details"];
+    assert!(details.get("type").is_none(), "{details}");
+    // The errors of the edge are documented where they occur.
+    let responses = |method: &str, path: &str| -> BTreeSet<String> {
+        doc["paths"][path][method]["responses"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{method} {path}"))
+            .keys()
+            .cloned()
+            .collect()
+    };
+    for (method, path, statuses) in [
+        (
+            "post",
+            "/api/v1/auth/login",
+            &["400", "415", "422", "401"][..],
+        ),
+        ("get", "/api/v1/me", &["401"]),
+        ("get", "/api/v1/applications", &["400", "401"]),
+        ("get", "/api/v1/applications/{id}", &["401", "404"]),
+        (
+            "post",
+            "/api/v1/applications",
+            &["400", "401", "408", "413", "415", "422"],
+        ),
+        ("post", "/api/v1/check", &["400", "413", "415", "422"]),
+        ("post", "/api/v1/users", &["400", "401", "415", "422"]),
+    ] {
+        let documented = responses(method, path);
+        for s in statuses {
+            assert!(
+                documented.contains(*s),
+                "{method} {path}: {s} not in {documented:?}"
+            );
+        }
+    }
 });

@@ -743,3 +743,103 @@ backend_test!(
         assert_eq!(d["revisions"][1]["spec"]["texts"]["mn"], "ᠨᠠᠢᠮᠠᠨ ᠲᠥᠪ");
     }
 );
+
+/// Officials take the same step at the same version at once; exactly one wins and every other
+/// gets 409 `version_conflict` (never `duplicate`, never a 500). So that the transactions
+/// really overlap, a lock held meanwhile stops each at its write to `events` (its last)
+/// (PostgreSQL) or at its start (SQLite) until all are waiting.
+async fn race(app: &crate::helpers::TestApp, tokens: &[String], id: &str, req: &Value) {
+    use diesel::connection::SimpleConnection;
+    let mut lock = app.conn();
+    let postgres = matches!(&*lock, signboard::db::DbConn::Postgres(_));
+    let begin = if postgres {
+        "BEGIN; LOCK TABLE events IN SHARE MODE"
+    } else {
+        "BEGIN IMMEDIATE"
+    };
+    lock.batch_execute(begin).unwrap();
+    let (answers, ()) = tokio::join!(
+        futures_util::future::join_all(tokens.iter().map(|t| app.transition(t, id, req))),
+        async {
+            // Not a timing assertion: at worst the transactions overlap less. SQLite cannot
+            // tell who waits for its lock: it is held for a quarter of a second.
+            for poll in 0..200 {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                let all_waiting = if postgres {
+                    lock_waiters(app) >= tokens.len() as i64
+                } else {
+                    poll >= 4
+                };
+                if all_waiting {
+                    break;
+                }
+            }
+            lock.batch_execute("COMMIT").unwrap();
+        }
+    );
+    let mut outcomes = Vec::new();
+    for a in answers {
+        let (status, v) = body(a).await;
+        outcomes.push(match status.as_u16() {
+            200 => "ok".to_owned(),
+            s => format!("{s} {}", error_code(&v)),
+        });
+    }
+    outcomes.sort();
+    let mut expected = vec!["409 version_conflict".to_owned(); tokens.len() - 1];
+    expected.push("ok".into());
+    assert_eq!(outcomes, expected, "{req}");
+}
+
+/// Sessions of the test's PostgreSQL database waiting for a lock.
+fn lock_waiters(app: &crate::helpers::TestApp) -> i64 {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = app.conn();
+    let signboard::db::DbConn::Postgres(c) = &mut *conn else {
+        return 0;
+    };
+    diesel::sql_query(
+        "SELECT COUNT(*) AS n FROM pg_stat_activity \
+         WHERE datname = current_database() AND wait_event_type = 'Lock'",
+    )
+    .load::<N>(c)
+    .unwrap()[0]
+        .n
+}
+
+backend_test!(translation_races_lose_with_version_conflict, |app| {
+    let m = app.merchant("m").await;
+    let mut translators = Vec::new();
+    for name in ["t1", "t2", "t3", "t4"] {
+        translators.push(app.official(name, "translator").await);
+    }
+    const ROUNDS: usize = 20;
+    for _ in 0..ROUNDS {
+        // Two translators supply a translation at once …
+        let id = app.submit_ok(&m, &application_for_translation()).await;
+        let supply = json!({"action": "supply_translation", "expected_version": 1, "mn": MN});
+        race(&app, &translators, &id, &supply).await;
+        let d = app.detail(&m, &id).await;
+        assert_eq!(
+            (d["version"].as_i64(), d["current_revision"].as_i64()),
+            (Some(2), Some(2))
+        );
+        assert_eq!(d["events"].as_array().unwrap().len(), 2, "{d}");
+        // … and confirm the merchant's own Mongolian text at once.
+        let id = app.submit_ok(&m, &application()).await;
+        let confirm = json!({"action": "confirm_translation", "expected_version": 1});
+        race(&app, &translators, &id, &confirm).await;
+        let d = app.detail(&m, &id).await;
+        assert_eq!(
+            (d["version"].as_i64(), d["translation_confirmed"].as_bool()),
+            (Some(2), Some(true))
+        );
+        assert_eq!(d["events"].as_array().unwrap().len(), 2, "{d}");
+    }
+    app.assert_counts_consistent();
+});
