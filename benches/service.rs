@@ -94,6 +94,7 @@ fn setup() -> Bench {
         db_pool: 8,
         workers: 2,
         argon2_memory_kib: signboard::auth::password::DEFAULT_MEMORY_KIB,
+        accounts: Default::default(),
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)

@@ -4,6 +4,7 @@
 use clap::Args;
 use std::path::PathBuf;
 
+use crate::auth::service::AccountSettings;
 use crate::db::DbUrl;
 
 #[derive(Debug, Clone, Args)]
@@ -49,6 +50,12 @@ pub struct Settings {
     /// HTTP worker threads (0: one per core).
     #[arg(long, env = "SIGNBOARD_WORKERS", default_value_t = 0)]
     pub workers: usize,
+    /// Password hashes and verifications at once (0: one per core).
+    #[arg(long, env = "SIGNBOARD_HASH_CONCURRENCY", default_value_t = 0)]
+    pub hash_concurrency: usize,
+    /// Registrations allowed per client address in 10 minutes.
+    #[arg(long, env = "SIGNBOARD_REGISTER_LIMIT", default_value_t = 10)]
+    pub register_limit: u32,
 }
 
 /// Settings checked and turned into values the service uses.
@@ -68,6 +75,8 @@ pub struct Config {
     pub workers: usize,
     /// Argon2 memory cost in KiB; lowered only by tests.
     pub argon2_memory_kib: u32,
+    /// Hashing concurrency, registration and login limits.
+    pub accounts: AccountSettings,
 }
 
 impl Settings {
@@ -98,6 +107,14 @@ impl Settings {
             db_pool: self.db_pool.max(1),
             workers: self.workers,
             argon2_memory_kib: crate::auth::password::DEFAULT_MEMORY_KIB,
+            accounts: AccountSettings {
+                hash_concurrency: match self.hash_concurrency {
+                    0 => AccountSettings::default().hash_concurrency,
+                    n => n,
+                },
+                register_limit: self.register_limit,
+                ..AccountSettings::default()
+            },
         })
     }
 }

@@ -17,6 +17,8 @@ pub struct AppError {
     pub details: Option<Value>,
     /// Logged when the response is built; never sent.
     internal: Option<String>,
+    /// Seconds for a `Retry-After` header (429, 503).
+    pub retry_after: Option<u64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -43,7 +45,13 @@ impl AppError {
             message: message.into(),
             details: None,
             internal: None,
+            retry_after: None,
         }
+    }
+
+    pub fn with_retry_after(mut self, secs: u64) -> Self {
+        self.retry_after = Some(secs);
+        self
     }
 
     pub fn with_details(mut self, details: impl Serialize) -> Self {
@@ -127,7 +135,11 @@ impl ResponseError for AppError {
         if let Some(internal) = &self.internal {
             tracing::error!(code = self.code, cause = %internal, "request failed");
         }
-        HttpResponse::build(self.status).json(ErrorBody {
+        let mut response = HttpResponse::build(self.status);
+        if let Some(secs) = self.retry_after {
+            response.insert_header((actix_web::http::header::RETRY_AFTER, secs.to_string()));
+        }
+        response.json(ErrorBody {
             error: ErrorDetail {
                 code: self.code.to_owned(),
                 message: self.message.clone(),
