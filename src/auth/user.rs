@@ -115,25 +115,21 @@ pub fn create_user(
     }
 }
 
-/// The user a login name means: by its key, else (for names that collided before keys
-/// existed) by the exact name. Text no name can match finds nobody.
+/// The user a login name means: the exact name first (two names that collided before keys
+/// existed keep logging in as themselves), else the one with the same key. Text no name can
+/// match finds nobody.
 pub fn find_by_username(conn: &mut DbConn, raw: &str) -> AppResult<Option<UserRow>> {
     let Some(key) = username::key_of(raw) else {
         return Ok(None);
     };
-    let by_key = users::table
-        .filter(users::username_key.eq(&key))
+    let exact = raw.trim();
+    let rows: Vec<UserRow> = users::table
+        .filter(users::username.eq(exact).or(users::username_key.eq(&key)))
         .select(UserRow::as_select())
-        .first(conn)
-        .optional()?;
-    if by_key.is_some() {
-        return Ok(by_key);
-    }
-    Ok(users::table
-        .filter(users::username.eq(raw.trim()))
-        .select(UserRow::as_select())
-        .first(conn)
-        .optional()?)
+        .limit(2)
+        .load(conn)?;
+    let pick = rows.iter().position(|r| r.username == exact).unwrap_or(0);
+    Ok(rows.into_iter().nth(pick))
 }
 
 pub fn find_row(conn: &mut DbConn, id: &str) -> AppResult<Option<UserRow>> {

@@ -591,3 +591,84 @@ backend_test!(admins_reset_disable_and_audit_accounts, |app| {
     assert_eq!(admin_events[0]["kind"], "created");
     assert_eq!(admin_events[0]["actor"], Value::Null);
 });
+
+/// A database made before usernames had keys, holding two names that differ only in case.
+async fn legacy_app(backend: crate::helpers::Backend) -> TestApp {
+    use crate::helpers::{fresh_postgres, spawn_with, test_config, Backend};
+    use diesel::prelude::*;
+    use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+    use signboard::db::DbUrl;
+    const SQLITE: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+    const POSTGRES: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+    let tmp = tempfile::tempdir().unwrap();
+    let data_dir = tmp.path().join("data");
+    std::fs::create_dir_all(&data_dir).unwrap();
+    let hasher = signboard::auth::password::Hasher::new(256);
+    let insert = "INSERT INTO users (id, username, password_hash, display_name, role, created_at) \
+                  VALUES ('00000000-0000-4000-8000-00000000000{n}', '{name}', '{hash}', '{name}', \
+                  'merchant', '2025-0{n}-01 08:00:00')";
+    let rows: Vec<String> = [("Shop1", "older-pass", 1), ("shop1", "newer-pass", 2)]
+        .iter()
+        .map(|(name, password, n)| {
+            insert
+                .replace("{n}", &n.to_string())
+                .replace("{name}", name)
+                .replace("{hash}", &hasher.hash(password).unwrap())
+        })
+        .collect();
+    let (database, pg) = match backend {
+        Backend::Sqlite => {
+            let path = data_dir.join("signboard.db");
+            let mut c = diesel::SqliteConnection::establish(path.to_str().unwrap()).unwrap();
+            c.run_next_migration(SQLITE).unwrap();
+            for row in &rows {
+                diesel::sql_query(row).execute(&mut c).unwrap();
+            }
+            (DbUrl::Sqlite(path), None)
+        }
+        Backend::Postgres => {
+            let (url, guard) = fresh_postgres();
+            let mut c = diesel::PgConnection::establish(&url).unwrap();
+            c.run_next_migration(POSTGRES).unwrap();
+            for row in &rows {
+                diesel::sql_query(row).execute(&mut c).unwrap();
+            }
+            (DbUrl::Postgres(url), Some(guard))
+        }
+    };
+    spawn_with(test_config(&data_dir, database), tmp, pg).await
+}
+
+async fn legacy_names_keep_logging_in(app: TestApp) {
+    for (name, password, expected) in [
+        ("Shop1", "older-pass", "Shop1"),
+        ("shop1", "newer-pass", "shop1"),
+        ("SHOP1", "older-pass", "Shop1"),
+    ] {
+        let (status, v) = body(login_from(&app.client, &app, name, password).await).await;
+        assert_eq!(status, 200, "{name}: {v}");
+        assert_eq!(v["user"]["username"], expected);
+    }
+    let (status, v) = register(&app, "sHOP1", json!({})).await;
+    assert_eq!((status.as_u16(), error_code(&v).as_str()), (409, "username_taken"));
+    // Each existing account got its `created` event.
+    assert_eq!(app.count("user_events"), 2);
+}
+
+mod legacy_usernames_after_the_migration {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        legacy_names_keep_logging_in(legacy_app(crate::helpers::Backend::Sqlite).await).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        if crate::helpers::postgres_url().is_none() {
+            return;
+        }
+        legacy_names_keep_logging_in(legacy_app(crate::helpers::Backend::Postgres).await).await
+    }
+}

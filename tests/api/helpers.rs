@@ -81,7 +81,7 @@ pub fn postgres_url() -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-fn fresh_postgres() -> (String, PgDatabase) {
+pub fn fresh_postgres() -> (String, PgDatabase) {
     let admin_url = postgres_url().expect("SIGNBOARD_TEST_POSTGRES_URL");
     let name = format!("signboard_test_{}", uuid::Uuid::new_v4().simple());
     let mut conn = diesel::PgConnection::establish(&admin_url)
