@@ -17,8 +17,8 @@ use utoipa::ToSchema;
 pub use new_user::{is_phone, NewUser, ValidNewUser, MIN_PASSWORD_LEN};
 pub use service::Accounts;
 pub use user::{
-    count_users, create_user, ensure_admin, CreatedBy, find_by_id, find_by_username, list_officials,
-    random_password, User, UserRow,
+    count_users, create_user, ensure_admin, find_by_id, find_by_username, list_officials,
+    random_password, CreatedBy, User, UserRow,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]

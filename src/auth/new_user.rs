@@ -155,7 +155,13 @@ mod tests {
         let err = new("sh\0op", "巴\0特尔", Some("138\u{0}0000000"))
             .validate()
             .unwrap_err();
-        let fields: Vec<_> = err.details.as_ref().unwrap().as_array().unwrap().iter()
+        let fields: Vec<_> = err
+            .details
+            .as_ref()
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
             .map(|d| d["field"].as_str().unwrap().to_owned())
             .collect();
         assert_eq!(fields, ["username", "display_name", "phone"]);

@@ -177,10 +177,8 @@ impl Accounts {
         let new = new.validate()?;
         let hash = self.hash(new.password.clone()).await?;
         let admin_id = admin.id.clone();
-        db.run(move |conn| {
-            user::create_user(conn, &new, role, hash, CreatedBy::Admin(&admin_id))
-        })
-        .await
+        db.run(move |conn| user::create_user(conn, &new, role, hash, CreatedBy::Admin(&admin_id)))
+            .await
     }
 
     /// The user `username` names, if `password` is theirs. The attempt is counted before the
@@ -232,12 +230,11 @@ impl Accounts {
     ) -> AppResult<()> {
         check_new_password("new_password", &new)?;
         if new == current {
-            return Err(AppError::unprocessable(
-                "invalid_password",
-                "新密码不能与当前密码相同",
-            )
-            .with_details(serde_json::json!([{"field": "new_password",
-                "message": "新密码不能与当前密码相同"}])));
+            return Err(
+                AppError::unprocessable("invalid_password", "新密码不能与当前密码相同")
+                    .with_details(serde_json::json!([{"field": "new_password",
+                "message": "新密码不能与当前密码相同"}])),
+            );
         }
         let key = username::key_of(&me.username).unwrap_or_default();
         let attempt = self

@@ -105,7 +105,9 @@ pub fn create_user(
         CreatedBy::System => None,
     };
     let inserted = write_tx(conn, |conn| {
-        diesel::insert_into(users::table).values(&row).execute(conn)?;
+        diesel::insert_into(users::table)
+            .values(&row)
+            .execute(conn)?;
         events::record(conn, &row.id, actor, EventKind::Created, now)
     });
     match inserted {

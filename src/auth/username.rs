@@ -74,7 +74,14 @@ mod tests {
 
     #[test]
     fn look_alikes_share_a_key() {
-        for raw in ["admin", "Admin", "ADMIN", " admin ", "ａｄｍｉｎ", "ＡＤＭＩＮ"] {
+        for raw in [
+            "admin",
+            "Admin",
+            "ADMIN",
+            " admin ",
+            "ａｄｍｉｎ",
+            "ＡＤＭＩＮ",
+        ] {
             let name = Username::parse(raw).unwrap_or_else(|| panic!("{raw:?} refused"));
             assert_eq!(name.key(), "admin", "{raw:?}");
             assert!(name.is_reserved(), "{raw:?}");
@@ -87,7 +94,15 @@ mod tests {
     #[test]
     fn refuses_edges_other_scripts_and_control_characters() {
         for raw in [
-            "admin.", ".admin", "-admin", "admin_", "ab", "a b c", "шоп1", "管理员", "adm\0in",
+            "admin.",
+            ".admin",
+            "-admin",
+            "admin_",
+            "ab",
+            "a b c",
+            "шоп1",
+            "管理员",
+            "adm\0in",
             "",
         ] {
             assert_eq!(Username::parse(raw), None, "{raw:?}");

@@ -221,11 +221,26 @@ fn retry_after(resp: &reqwest::Response) -> u64 {
 backend_test!(look_alike_and_reserved_usernames_are_taken, |app| {
     let admin = app.admin().await;
     let official = json!({"username": "Tr1", "password": "official-pass", "role": "translator"});
-    let (status, _) = body(app.post_json("/api/v1/users", Some(&admin), &official).await).await;
+    let (status, _) = body(
+        app.post_json("/api/v1/users", Some(&admin), &official)
+            .await,
+    )
+    .await;
     assert_eq!(status, 201);
     for name in [
-        "Admin", "ADMIN", "ａｄｍｉｎ", "ＡＤＭＩＮ", "root", "System", "reviewer", "official",
-        "signboard", "administrator", "translator", "tr1", "TR1",
+        "Admin",
+        "ADMIN",
+        "ａｄｍｉｎ",
+        "ＡＤＭＩＮ",
+        "root",
+        "System",
+        "reviewer",
+        "official",
+        "signboard",
+        "administrator",
+        "translator",
+        "tr1",
+        "TR1",
     ] {
         let (status, v) = register(&app, name, json!({})).await;
         assert_eq!(
@@ -248,7 +263,10 @@ backend_test!(look_alike_and_reserved_usernames_are_taken, |app| {
     assert_eq!(status, 201, "{v}");
     assert_eq!(v["username"], "Shop1");
     let (status, v) = register(&app, "shop1", json!({})).await;
-    assert_eq!((status.as_u16(), error_code(&v).as_str()), (409, "username_taken"));
+    assert_eq!(
+        (status.as_u16(), error_code(&v).as_str()),
+        (409, "username_taken")
+    );
     // Logins are case-insensitive too.
     let (status, v) = body(login_from(&app.client, &app, "SHOP1", "long-enough").await).await;
     assert_eq!(status, 200, "{v}");
@@ -466,7 +484,13 @@ backend_test!(admins_reset_disable_and_audit_accounts, |app| {
     let (_, admin) = body(app.get("/api/v1/me", Some(&admin_token)).await).await;
     let (status, merchant) = register(&app, "shop7", json!({})).await;
     assert_eq!(status, 201);
-    assert_eq!((merchant["disabled"].as_bool(), merchant["must_change_password"].as_bool()), (Some(false), Some(false)));
+    assert_eq!(
+        (
+            merchant["disabled"].as_bool(),
+            merchant["must_change_password"].as_bool()
+        ),
+        (Some(false), Some(false))
+    );
     let id = merchant["id"].as_str().unwrap().to_owned();
     let (status, v) = body(login_from(&app.client, &app, "shop7", "long-enough").await).await;
     assert_eq!(status, 200);
@@ -474,22 +498,64 @@ backend_test!(admins_reset_disable_and_audit_accounts, |app| {
     let token = v["token"].as_str().unwrap().to_owned();
 
     // The merchant changes their own password.
-    let change = |current: &str, new: &str| json!({"current_password": current, "new_password": new});
-    let (status, v) = body(app.post_json("/api/v1/me/password", Some(&token), &change("not-mine-1", "new-password-1")).await).await;
-    assert_eq!((status.as_u16(), error_code(&v).as_str()), (422, "wrong_password"));
-    let (status, v) = body(app.post_json("/api/v1/me/password", Some(&token), &change("long-enough", "short")).await).await;
-    assert_eq!((status.as_u16(), error_code(&v).as_str()), (422, "invalid_password"));
+    let change =
+        |current: &str, new: &str| json!({"current_password": current, "new_password": new});
+    let (status, v) = body(
+        app.post_json(
+            "/api/v1/me/password",
+            Some(&token),
+            &change("not-mine-1", "new-password-1"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), error_code(&v).as_str()),
+        (422, "wrong_password")
+    );
+    let (status, v) = body(
+        app.post_json(
+            "/api/v1/me/password",
+            Some(&token),
+            &change("long-enough", "short"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), error_code(&v).as_str()),
+        (422, "invalid_password")
+    );
     assert_eq!(v["error"]["details"][0]["field"], "new_password");
-    let resp = app.post_json("/api/v1/me/password", Some(&token), &change("long-enough", "new-password-1")).await;
+    let resp = app
+        .post_json(
+            "/api/v1/me/password",
+            Some(&token),
+            &change("long-enough", "new-password-1"),
+        )
+        .await;
     assert_eq!(resp.status(), 204);
-    assert_eq!(login_from(&app.client, &app, "shop7", "long-enough").await.status(), 401);
+    assert_eq!(
+        login_from(&app.client, &app, "shop7", "long-enough")
+            .await
+            .status(),
+        401
+    );
     let token = app.login("shop7", "new-password-1").await;
 
     // Only an admin manages accounts.
     let reset = json!({"new_password": "temporary-pass"});
     for (method, path, body_json) in [
-        ("post", format!("/api/v1/users/{id}/password"), reset.clone()),
-        ("patch", format!("/api/v1/users/{id}"), json!({"disabled": true})),
+        (
+            "post",
+            format!("/api/v1/users/{id}/password"),
+            reset.clone(),
+        ),
+        (
+            "patch",
+            format!("/api/v1/users/{id}"),
+            json!({"disabled": true}),
+        ),
         ("get", format!("/api/v1/users/{id}/events"), json!(null)),
     ] {
         let req = match method {
@@ -498,11 +564,21 @@ backend_test!(admins_reset_disable_and_audit_accounts, |app| {
             _ => app.client.get(app.url(&path)),
         };
         let (status, v) = body(req.bearer_auth(&token).send().await.unwrap()).await;
-        assert_eq!((status.as_u16(), error_code(&v).as_str()), (403, "forbidden"), "{path}");
+        assert_eq!(
+            (status.as_u16(), error_code(&v).as_str()),
+            (403, "forbidden"),
+            "{path}"
+        );
     }
 
     // A reset forces a change at next login; until then only /me and /me/password answer.
-    let resp = app.post_json(&format!("/api/v1/users/{id}/password"), Some(&admin_token), &reset).await;
+    let resp = app
+        .post_json(
+            &format!("/api/v1/users/{id}/password"),
+            Some(&admin_token),
+            &reset,
+        )
+        .await;
     assert_eq!(resp.status(), 204);
     let (status, v) = body(login_from(&app.client, &app, "shop7", "temporary-pass").await).await;
     assert_eq!(status, 200, "{v}");
@@ -510,15 +586,30 @@ backend_test!(admins_reset_disable_and_audit_accounts, |app| {
     assert_eq!(v["user"]["must_change_password"], true);
     let token = v["token"].as_str().unwrap().to_owned();
     let (status, v) = body(app.get("/api/v1/applications", Some(&token)).await).await;
-    assert_eq!((status.as_u16(), error_code(&v).as_str()), (403, "password_change_required"));
+    assert_eq!(
+        (status.as_u16(), error_code(&v).as_str()),
+        (403, "password_change_required")
+    );
     let (status, me) = body(app.get("/api/v1/me", Some(&token)).await).await;
     assert_eq!(status, 200);
     assert_eq!(me["must_change_password"], true);
-    let resp = app.post_json("/api/v1/me/password", Some(&token), &change("temporary-pass", "chosen-again-1")).await;
+    let resp = app
+        .post_json(
+            "/api/v1/me/password",
+            Some(&token),
+            &change("temporary-pass", "chosen-again-1"),
+        )
+        .await;
     assert_eq!(resp.status(), 204);
     let (status, me) = body(app.get("/api/v1/me", Some(&token)).await).await;
-    assert_eq!((status.as_u16(), me["must_change_password"].as_bool()), (200, Some(false)));
-    assert_eq!(app.get("/api/v1/applications", Some(&token)).await.status(), 200);
+    assert_eq!(
+        (status.as_u16(), me["must_change_password"].as_bool()),
+        (200, Some(false))
+    );
+    assert_eq!(
+        app.get("/api/v1/applications", Some(&token)).await.status(),
+        200
+    );
 
     // Disabling stops the existing token at once and refuses logins; enabling restores them.
     let patch = |disabled: bool| {
@@ -533,15 +624,28 @@ backend_test!(admins_reset_disable_and_audit_accounts, |app| {
     assert_eq!(v["disabled"], true);
     for path in ["/api/v1/me", "/api/v1/applications"] {
         let (status, v) = body(app.get(path, Some(&token)).await).await;
-        assert_eq!((status.as_u16(), error_code(&v).as_str()), (403, "account_disabled"), "{path}");
+        assert_eq!(
+            (status.as_u16(), error_code(&v).as_str()),
+            (403, "account_disabled"),
+            "{path}"
+        );
     }
     let (status, v) = body(login_from(&app.client, &app, "shop7", "chosen-again-1").await).await;
-    assert_eq!((status.as_u16(), error_code(&v).as_str()), (403, "account_disabled"));
+    assert_eq!(
+        (status.as_u16(), error_code(&v).as_str()),
+        (403, "account_disabled")
+    );
     assert_eq!(v["error"]["message"], "该账号已停用，请联系管理员");
     let (status, v) = body(patch(true).await.unwrap()).await; // no change, no event
-    assert_eq!((status.as_u16(), v["disabled"].as_bool()), (200, Some(true)));
+    assert_eq!(
+        (status.as_u16(), v["disabled"].as_bool()),
+        (200, Some(true))
+    );
     let (status, v) = body(patch(false).await.unwrap()).await;
-    assert_eq!((status.as_u16(), v["disabled"].as_bool()), (200, Some(false)));
+    assert_eq!(
+        (status.as_u16(), v["disabled"].as_bool()),
+        (200, Some(false))
+    );
     assert_eq!(app.get("/api/v1/me", Some(&token)).await.status(), 200);
 
     // An admin cannot disable itself; unknown ids are 404.
@@ -556,16 +660,41 @@ backend_test!(admins_reset_disable_and_audit_accounts, |app| {
             .unwrap(),
     )
     .await;
-    assert_eq!((status.as_u16(), error_code(&v).as_str()), (422, "cannot_disable_self"));
-    for bad in ["no-such-user", "%00", "00000000-0000-4000-8000-000000000000"] {
-        let (status, v) = body(app.get(&format!("/api/v1/users/{bad}/events"), Some(&admin_token)).await).await;
-        assert_eq!((status.as_u16(), error_code(&v).as_str()), (404, "not_found"), "{bad}");
-        let resp = app.post_json(&format!("/api/v1/users/{bad}/password"), Some(&admin_token), &reset).await;
+    assert_eq!(
+        (status.as_u16(), error_code(&v).as_str()),
+        (422, "cannot_disable_self")
+    );
+    for bad in [
+        "no-such-user",
+        "%00",
+        "00000000-0000-4000-8000-000000000000",
+    ] {
+        let (status, v) = body(
+            app.get(&format!("/api/v1/users/{bad}/events"), Some(&admin_token))
+                .await,
+        )
+        .await;
+        assert_eq!(
+            (status.as_u16(), error_code(&v).as_str()),
+            (404, "not_found"),
+            "{bad}"
+        );
+        let resp = app
+            .post_json(
+                &format!("/api/v1/users/{bad}/password"),
+                Some(&admin_token),
+                &reset,
+            )
+            .await;
         assert_eq!(resp.status(), 404, "{bad}");
     }
 
     // Every change is in the audit trail, with its actor.
-    let (status, events) = body(app.get(&format!("/api/v1/users/{id}/events"), Some(&admin_token)).await).await;
+    let (status, events) = body(
+        app.get(&format!("/api/v1/users/{id}/events"), Some(&admin_token))
+            .await,
+    )
+    .await;
     assert_eq!(status, 200);
     let trail: Vec<(String, String)> = events
         .as_array()
@@ -573,7 +702,10 @@ backend_test!(admins_reset_disable_and_audit_accounts, |app| {
         .iter()
         .map(|e| {
             assert!(e["at"].as_str().unwrap().ends_with('Z'), "{e}");
-            (e["kind"].as_str().unwrap().to_owned(), e["actor"]["username"].as_str().unwrap().to_owned())
+            (
+                e["kind"].as_str().unwrap().to_owned(),
+                e["actor"]["username"].as_str().unwrap().to_owned(),
+            )
         })
         .collect();
     let expected = [
@@ -584,10 +716,24 @@ backend_test!(admins_reset_disable_and_audit_accounts, |app| {
         ("disabled", "admin"),
         ("enabled", "admin"),
     ];
-    let expected: Vec<(String, String)> = expected.iter().map(|(k, a)| (k.to_string(), a.to_string())).collect();
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(k, a)| (k.to_string(), a.to_string()))
+        .collect();
     assert_eq!(trail, expected);
-    assert_eq!(app.count("user_events"), 7, "the admin's own creation is recorded too");
-    let (_, admin_events) = body(app.get(&format!("/api/v1/users/{admin_id}/events"), Some(&admin_token)).await).await;
+    assert_eq!(
+        app.count("user_events"),
+        7,
+        "the admin's own creation is recorded too"
+    );
+    let (_, admin_events) = body(
+        app.get(
+            &format!("/api/v1/users/{admin_id}/events"),
+            Some(&admin_token),
+        )
+        .await,
+    )
+    .await;
     assert_eq!(admin_events[0]["kind"], "created");
     assert_eq!(admin_events[0]["actor"], Value::Null);
 });
@@ -651,7 +797,10 @@ async fn legacy_names_keep_logging_in(app: TestApp) {
         assert_eq!(v["user"]["username"], expected);
     }
     let (status, v) = register(&app, "sHOP1", json!({})).await;
-    assert_eq!((status.as_u16(), error_code(&v).as_str()), (409, "username_taken"));
+    assert_eq!(
+        (status.as_u16(), error_code(&v).as_str()),
+        (409, "username_taken")
+    );
     // Each existing account got its `created` event.
     assert_eq!(app.count("user_events"), 2);
 }
