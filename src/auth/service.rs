@@ -117,10 +117,13 @@ fn user_id(id: &str) -> AppResult<String> {
 
 impl Accounts {
     pub fn new(hasher: Hasher, settings: &AccountSettings) -> Result<Self, String> {
+        let dummy_hash = hasher.dummy_hash()?;
+        // From here on only the gate's threads hash; the caller's thread gives its memory back.
+        super::password::release_thread_memory();
         Ok(Accounts {
-            dummy_hash: hasher.dummy_hash()?,
+            dummy_hash,
             hasher,
-            gate: HashGate::new(settings.hash_concurrency, settings.hash_wait),
+            gate: HashGate::new(settings.hash_concurrency, settings.hash_wait)?,
             logins: LoginLimiter::new(settings.login),
             registrations: WindowLimiter::new(settings.register_limit, settings.register_window),
         })
