@@ -98,6 +98,7 @@ fn setup() -> Bench {
         sweep_interval: None,
         body_timeout: std::time::Duration::from_secs(30),
         argon2_memory_kib: signboard::auth::password::DEFAULT_MEMORY_KIB,
+        accounts: Default::default(),
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)

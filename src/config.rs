@@ -4,6 +4,7 @@
 use clap::Args;
 use std::path::PathBuf;
 
+use crate::auth::service::AccountSettings;
 use crate::db::DbUrl;
 
 #[derive(Debug, Clone, Args)]
@@ -61,6 +62,12 @@ pub struct Settings {
     /// Seconds a client may send no request body data before the request fails with 408.
     #[arg(long, env = "SIGNBOARD_BODY_TIMEOUT", default_value_t = 30)]
     pub body_timeout: u64,
+    /// Password hashes and verifications at once (0: one per core).
+    #[arg(long, env = "SIGNBOARD_HASH_CONCURRENCY", default_value_t = 0)]
+    pub hash_concurrency: usize,
+    /// Registrations allowed per client address in 10 minutes.
+    #[arg(long, env = "SIGNBOARD_REGISTER_LIMIT", default_value_t = 10)]
+    pub register_limit: u32,
 }
 
 /// Settings checked and turned into values the service uses.
@@ -88,6 +95,8 @@ pub struct Config {
     pub body_timeout: std::time::Duration,
     /// Argon2 memory cost in KiB; lowered only by tests.
     pub argon2_memory_kib: u32,
+    /// Hashing concurrency, registration and login limits.
+    pub accounts: AccountSettings,
 }
 
 impl Settings {
@@ -123,6 +132,14 @@ impl Settings {
                 .then(|| std::time::Duration::from_secs(self.sweep_interval_minutes * 60)),
             body_timeout: std::time::Duration::from_secs(self.body_timeout.max(1)),
             argon2_memory_kib: crate::auth::password::DEFAULT_MEMORY_KIB,
+            accounts: AccountSettings {
+                hash_concurrency: match self.hash_concurrency {
+                    0 => AccountSettings::default().hash_concurrency,
+                    n => n,
+                },
+                register_limit: self.register_limit,
+                ..AccountSettings::default()
+            },
         })
     }
 }

@@ -17,8 +17,8 @@ pub struct AppError {
     pub details: Option<Value>,
     /// Logged when the response is built; never sent.
     internal: Option<String>,
-    /// Seconds sent in a `Retry-After` header.
-    retry_after: Option<u64>,
+    /// Seconds for a `Retry-After` header (429, 503).
+    pub retry_after: Option<u64>,
 }
 
 #[derive(Serialize, ToSchema)]

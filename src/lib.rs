@@ -91,14 +91,13 @@ pub fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<Services, StartE
     let secret = jwt_secret(&config)?;
     let store = FileStore::open(&config.data_dir)
         .map_err(|e| StartError(format!("cannot prepare file store: {e}")))?;
-    let (login_by_user, login_by_addr) = AppState::login_limiters();
+    let accounts = auth::Accounts::new(hasher, &config.accounts)
+        .map_err(|e| StartError(format!("cannot prepare password hashing: {e}")))?;
     let state = web::Data::new(AppState {
         db,
         engine: Arc::new(Engine::new(profile, Arc::new(fonts))),
         keys: Keys::new(&secret),
-        hasher,
-        login_by_user,
-        login_by_addr,
+        accounts,
         workflow: WorkflowSettings {
             timezone: config.timezone,
             approval_prefix: config.approval_prefix.clone(),

@@ -11,6 +11,19 @@ diesel::table! {
         phone -> Nullable<Text>,
         role -> Text,
         created_at -> Timestamp,
+        username_key -> Text,
+        disabled -> Bool,
+        must_change_password -> Bool,
+    }
+}
+
+diesel::table! {
+    user_events (id) {
+        id -> Text,
+        user_id -> Text,
+        actor_id -> Nullable<Text>,
+        kind -> Text,
+        at -> Timestamp,
     }
 }
 
@@ -107,9 +120,11 @@ diesel::joinable!(applications -> users (merchant_id));
 diesel::joinable!(revisions -> applications (application_id));
 diesel::joinable!(attachments -> applications (application_id));
 diesel::joinable!(events -> applications (application_id));
+diesel::joinable!(user_events -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
+    user_events,
     applications,
     revisions,
     attachments,

@@ -1,38 +1,31 @@
-//! Registration, login, the current user and the admin's management of officials.
+//! Registration, login, the current user and the admin's management of accounts. Each
+//! handler turns HTTP into one call of [`crate::auth::Accounts`].
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::time::Instant;
 use utoipa::ToSchema;
 
-use super::extract::{client_addr, AuthUser};
+use super::extract::{client_addr, AuthUser, SignedIn};
 use super::AppState;
-use crate::auth::{self, NewUser, Role, User};
+use crate::auth::events::UserEvent;
+use crate::auth::{NewUser, Role, User};
 use crate::error::{AppError, AppResult, ErrorBody};
-
-/// Hashes a password off the async workers (Argon2 takes tens of milliseconds by design).
-async fn hash_password(state: &AppState, password: String) -> AppResult<String> {
-    let hasher = state.hasher;
-    web::block(move || hasher.hash(&password))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)
-}
 
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts",
     request_body = NewUser,
-    responses((status = 201, body = User), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = User), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody),
+              (status = 429, body = ErrorBody, description = "too many registrations from this address; see Retry-After"),
+              (status = 503, body = ErrorBody, description = "busy; see Retry-After")))]
 pub async fn register(
+    req: HttpRequest,
     state: web::Data<AppState>,
     body: web::Json<NewUser>,
 ) -> AppResult<HttpResponse> {
-    let new = body.into_inner();
-    new.validate()?;
-    let hash = hash_password(&state, new.password.clone()).await?;
     let user = state
-        .db
-        .run(move |conn| auth::create_user(conn, &new, Role::Merchant, hash))
+        .accounts
+        .register(&state.db, body.into_inner(), &client_addr(&req))
         .await?;
     Ok(HttpResponse::Created().json(user))
 }
@@ -48,66 +41,27 @@ pub struct LoginResponse {
     pub token: String,
     pub role: Role,
     pub expires_at: DateTime<Utc>,
+    /// Only `GET /me` and `POST /me/password` answer until the password is changed.
+    pub must_change_password: bool,
     pub user: User,
-}
-
-fn login_failed() -> AppError {
-    AppError::new(
-        actix_web::http::StatusCode::UNAUTHORIZED,
-        "invalid_credentials",
-        "用户名或密码不正确",
-    )
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts",
     request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody),
-               (status = 429, body = ErrorBody)))]
+              (status = 403, body = ErrorBody, description = "account_disabled"),
+              (status = 429, body = ErrorBody, description = "too many failures; see Retry-After"),
+              (status = 503, body = ErrorBody, description = "busy; see Retry-After")))]
 pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
     body: web::Json<LoginRequest>,
 ) -> AppResult<HttpResponse> {
     let LoginRequest { username, password } = body.into_inner();
-    let username = username.trim().to_owned();
-    let user_key = format!("user:{}", username.to_lowercase());
-    let addr_key = format!("addr:{}", client_addr(&req));
-    let now = Instant::now();
-    let blocked = state
-        .login_by_user
-        .blocked_for(&user_key, now)
-        .or_else(|| state.login_by_addr.blocked_for(&addr_key, now));
-    if let Some(secs) = blocked {
-        return Err(AppError::new(
-            actix_web::http::StatusCode::TOO_MANY_REQUESTS,
-            "too_many_attempts",
-            format!("登录失败次数过多，请 {} 分钟后再试", secs.div_ceil(60)),
-        )
-        .with_details(serde_json::json!({"retry_after_secs": secs})));
-    }
-    let hasher = state.hasher;
-    let found = state
-        .db
-        .run(move |conn| {
-            let row = auth::find_by_username(conn, &username)?;
-            // Spend the same time whether or not the user exists.
-            let ok = match &row {
-                Some(r) => hasher.verify(&password, &r.password_hash),
-                None => {
-                    hasher.verify_dummy(&password);
-                    false
-                }
-            };
-            Ok(row.filter(|_| ok))
-        })
+    let user = state
+        .accounts
+        .login(&state.db, username, password, &client_addr(&req))
         .await?;
-    let Some(row) = found else {
-        state.login_by_user.record_failure(&user_key, now);
-        state.login_by_addr.record_failure(&addr_key, now);
-        return Err(login_failed());
-    };
-    state.login_by_user.clear(&user_key);
-    let user = User::try_from(row)?;
     let (token, expires_at) = state
         .keys
         .issue(&user.id, user.role, state.clock.now())
@@ -116,14 +70,53 @@ pub async fn login(
         token,
         role: user.role,
         expires_at,
+        must_change_password: user.must_change_password,
         user,
     }))
 }
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
-    responses((status = 200, body = User), (status = 401, body = ErrorBody)))]
-pub async fn me(user: AuthUser) -> HttpResponse {
+    responses((status = 200, body = User), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody, description = "account_disabled")))]
+pub async fn me(user: SignedIn) -> HttpResponse {
     HttpResponse::Ok().json(user.0)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", security(("bearer" = [])),
+    request_body = PasswordChange,
+    responses((status = 204, description = "changed"), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody, description = "account_disabled"),
+              (status = 422, body = ErrorBody, description = "wrong_password or invalid_password"),
+              (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn change_password(
+    req: HttpRequest,
+    user: SignedIn,
+    state: web::Data<AppState>,
+    body: web::Json<PasswordChange>,
+) -> AppResult<HttpResponse> {
+    let PasswordChange {
+        current_password,
+        new_password,
+    } = body.into_inner();
+    let now = state.clock.now();
+    state
+        .accounts
+        .change_password(
+            &state.db,
+            &user.0,
+            current_password,
+            new_password,
+            &client_addr(&req),
+            now,
+        )
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -142,13 +135,11 @@ pub async fn create_official(
     state: web::Data<AppState>,
     body: web::Json<NewOfficial>,
 ) -> AppResult<HttpResponse> {
-    user.require(&[Role::Admin])?;
+    let admin = user.require(&[Role::Admin])?;
     let NewOfficial { user: new, role } = body.into_inner();
-    new.validate()?;
-    let hash = hash_password(&state, new.password.clone()).await?;
     let created = state
-        .db
-        .run(move |conn| auth::create_user(conn, &new, role, hash))
+        .accounts
+        .create_official(&state.db, admin, new, role)
         .await?;
     Ok(HttpResponse::Created().json(created))
 }
@@ -157,6 +148,72 @@ pub async fn create_official(
     responses((status = 200, body = Vec<User>), (status = 403, body = ErrorBody)))]
 pub async fn list_users(user: AuthUser, state: web::Data<AppState>) -> AppResult<HttpResponse> {
     user.require(&[Role::Admin])?;
-    let users = state.db.run(auth::list_officials).await?;
+    let users = state.db.run(crate::auth::list_officials).await?;
     Ok(HttpResponse::Ok().json(users))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordReset {
+    pub new_password: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/users/{id}/password", tag = "accounts",
+    security(("bearer" = [])), request_body = PasswordReset,
+    params(("id" = String, Path, description = "user id")),
+    responses((status = 204, description = "reset; the user must change it at next login"),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn reset_password(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Json<PasswordReset>,
+) -> AppResult<HttpResponse> {
+    let admin = user.require(&[Role::Admin])?;
+    let now = state.clock.now();
+    state
+        .accounts
+        .reset_password(&state.db, admin, &path, body.into_inner().new_password, now)
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct UserPatch {
+    pub disabled: bool,
+}
+
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "accounts",
+    security(("bearer" = [])), request_body = UserPatch,
+    params(("id" = String, Path, description = "user id")),
+    responses((status = 200, body = User), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody, description = "cannot_disable_self")))]
+pub async fn update_user(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Json<UserPatch>,
+) -> AppResult<HttpResponse> {
+    let admin = user.require(&[Role::Admin])?;
+    let now = state.clock.now();
+    let updated = state
+        .accounts
+        .set_disabled(&state.db, admin, &path, body.disabled, now)
+        .await?;
+    Ok(HttpResponse::Ok().json(updated))
+}
+
+#[utoipa::path(get, path = "/api/v1/users/{id}/events", tag = "accounts",
+    security(("bearer" = [])), params(("id" = String, Path, description = "user id")),
+    responses((status = 200, body = Vec<UserEvent>), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+pub async fn user_events(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    user.require(&[Role::Admin])?;
+    let events = state.accounts.events(&state.db, &path).await?;
+    Ok(HttpResponse::Ok().json(events))
 }

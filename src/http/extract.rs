@@ -14,36 +14,72 @@ use crate::auth::{self, Role, User};
 use crate::error::{AppError, AppResult};
 use crate::storage::{MAX_FILES, MAX_FILE_BYTES};
 
-/// The user of a valid bearer token; 401 without one.
+/// The user of a valid bearer token, enabled and not owing a password change: 401 without a
+/// valid token, 403 `account_disabled` or `password_change_required` otherwise.
 pub struct AuthUser(pub User);
+
+/// The user of a valid bearer token of an enabled account, even one that must change its
+/// password first (for `GET /me` and `POST /me/password`).
+pub struct SignedIn(pub User);
+
+/// The enabled account a request's bearer token names.
+async fn signed_in(state: Option<web::Data<AppState>>, token: Option<String>) -> AppResult<User> {
+    let state = state.ok_or_else(|| AppError::internal("state missing"))?;
+    let token = token.ok_or_else(AppError::unauthorized)?;
+    let claims = state.keys.verify(&token).ok_or_else(|| {
+        AppError::new(
+            actix_web::http::StatusCode::UNAUTHORIZED,
+            "invalid_token",
+            "登录已过期或无效，请重新登录",
+        )
+    })?;
+    let user = state
+        .db
+        .run(move |conn| auth::find_by_id(conn, &claims.sub))
+        .await?
+        .ok_or_else(AppError::unauthorized)?;
+    if user.disabled {
+        return Err(auth::service::account_disabled());
+    }
+    Ok(user)
+}
+
+fn bearer(req: &HttpRequest) -> (Option<web::Data<AppState>>, Option<String>) {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let token = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_owned());
+    (state, token)
+}
+
+impl FromRequest for SignedIn {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let (state, token) = bearer(req);
+        Box::pin(async move { signed_in(state, token).await.map(SignedIn) })
+    }
+}
 
 impl FromRequest for AuthUser {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(|t| t.trim().to_owned());
+        let (state, token) = bearer(req);
         Box::pin(async move {
-            let state = state.ok_or_else(|| AppError::internal("state missing"))?;
-            let token = token.ok_or_else(AppError::unauthorized)?;
-            let claims = state.keys.verify(&token).ok_or_else(|| {
-                AppError::new(
-                    actix_web::http::StatusCode::UNAUTHORIZED,
-                    "invalid_token",
-                    "登录已过期或无效，请重新登录",
-                )
-            })?;
-            let user = state
-                .db
-                .run(move |conn| auth::find_by_id(conn, &claims.sub))
-                .await?
-                .ok_or_else(AppError::unauthorized)?;
+            let user = signed_in(state, token).await?;
+            if user.must_change_password {
+                return Err(AppError::new(
+                    actix_web::http::StatusCode::FORBIDDEN,
+                    "password_change_required",
+                    "请先修改密码后再继续使用",
+                ));
+            }
             Ok(AuthUser(user))
         })
     }

@@ -17,12 +17,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use crate::applications::WorkflowSettings;
-use crate::auth::password::Hasher;
-use crate::auth::ratelimit::FailureLimiter;
 use crate::auth::token::Keys;
+use crate::auth::Accounts;
 use crate::db::Db;
 use crate::engine::Engine;
 use crate::error::AppError;
@@ -46,23 +44,12 @@ pub struct AppState {
     pub db: Db,
     pub engine: Arc<Engine>,
     pub keys: Keys,
-    pub hasher: Hasher,
-    pub login_by_user: FailureLimiter,
-    pub login_by_addr: FailureLimiter,
+    pub accounts: Accounts,
     pub workflow: WorkflowSettings,
     pub store: FileStore,
     /// Memory budget of image decoding, shared by every upload.
     pub decode: DecodeBudget,
     pub clock: Arc<dyn Clock>,
-}
-
-impl AppState {
-    pub fn login_limiters() -> (FailureLimiter, FailureLimiter) {
-        (
-            FailureLimiter::new(5, Duration::from_secs(15 * 60)),
-            FailureLimiter::new(20, Duration::from_secs(15 * 60)),
-        )
-    }
 }
 
 /// Largest JSON body (a sign spec with long texts fits many times over).
@@ -78,8 +65,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/auth/register", web::post().to(accounts::register))
                 .route("/auth/login", web::post().to(accounts::login))
                 .route("/me", web::get().to(accounts::me))
+                .route("/me/password", web::post().to(accounts::change_password))
                 .route("/users", web::post().to(accounts::create_official))
                 .route("/users", web::get().to(accounts::list_users))
+                .route("/users/{id}", web::patch().to(accounts::update_user))
+                .route(
+                    "/users/{id}/password",
+                    web::post().to(accounts::reset_password),
+                )
+                .route("/users/{id}/events", web::get().to(accounts::user_events))
                 .route("/applications", web::post().to(applications::submit))
                 .route("/applications", web::get().to(applications::list))
                 .route("/applications/{id}", web::get().to(applications::detail))
@@ -110,8 +104,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/register"),
     ("post", "/api/v1/auth/login"),
     ("get", "/api/v1/me"),
+    ("post", "/api/v1/me/password"),
     ("post", "/api/v1/users"),
     ("get", "/api/v1/users"),
+    ("patch", "/api/v1/users/{id}"),
+    ("post", "/api/v1/users/{id}/password"),
+    ("get", "/api/v1/users/{id}/events"),
     ("post", "/api/v1/applications"),
     ("get", "/api/v1/applications"),
     ("get", "/api/v1/applications/{id}"),

@@ -43,6 +43,8 @@ impl Clock for TestClock {
 
 pub struct TestApp {
     pub base: String,
+    /// The running service's state (tests reach into it, e.g. to fill the hashing gate).
+    pub state: actix_web::web::Data<signboard::http::AppState>,
     pub client: reqwest::Client,
     pub clock: Arc<TestClock>,
     pub data_dir: PathBuf,
@@ -80,7 +82,7 @@ pub fn postgres_url() -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-fn fresh_postgres() -> (String, PgDatabase) {
+pub fn fresh_postgres() -> (String, PgDatabase) {
     let admin_url = postgres_url().expect("SIGNBOARD_TEST_POSTGRES_URL");
     let name = format!("signboard_test_{}", uuid::Uuid::new_v4().simple());
     let mut conn = diesel::PgConnection::establish(&admin_url)
@@ -116,6 +118,11 @@ pub fn test_config(data_dir: &Path, database: DbUrl) -> Config {
         sweep_interval: Some(std::time::Duration::from_secs(3600)),
         body_timeout: std::time::Duration::from_secs(30),
         argon2_memory_kib: 256,
+        // Tests register many merchants from one address.
+        accounts: signboard::auth::service::AccountSettings {
+            register_limit: 1000,
+            ..Default::default()
+        },
     }
 }
 
@@ -139,6 +146,22 @@ pub async fn spawn_tuned(backend: Backend, tune: impl FnOnce(&mut Config)) -> Te
     spawn_with(config, tmp, pg).await
 }
 
+/// Like [`spawn`], with the test configuration changed by `tweak` first.
+pub async fn spawn_tweaked(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let tmp = tempfile::tempdir().unwrap();
+    let data_dir = tmp.path().join("data");
+    let (database, pg) = match backend {
+        Backend::Sqlite => (DbUrl::Sqlite(data_dir.join("signboard.db")), None),
+        Backend::Postgres => {
+            let (url, guard) = fresh_postgres();
+            (DbUrl::Postgres(url), Some(guard))
+        }
+    };
+    let mut config = test_config(&data_dir, database);
+    tweak(&mut config);
+    spawn_with(config, tmp, pg).await
+}
+
 /// The server for a given configuration; `tmp` (and the PostgreSQL database) live as long as
 /// the returned app.
 pub async fn spawn_with(config: Config, tmp: tempfile::TempDir, pg: Option<PgDatabase>) -> TestApp {
@@ -147,12 +170,14 @@ pub async fn spawn_with(config: Config, tmp: tempfile::TempDir, pg: Option<PgDat
     let clock = Arc::new(TestClock::default());
     let services = signboard::prepare(config, clock.clone()).expect("service prepares");
     let db = services.state.db.clone();
+    let state = services.state.clone();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let server = signboard::serve(services, listener).unwrap();
     tokio::spawn(server);
     TestApp {
         base: format!("http://127.0.0.1:{port}"),
+        state,
         client: reqwest::Client::new(),
         clock,
         data_dir,
@@ -167,6 +192,29 @@ pub async fn spawn_with(config: Config, tmp: tempfile::TempDir, pg: Option<PgDat
 /// PostgreSQL.
 #[macro_export]
 macro_rules! backend_test {
+    ($name:ident, config = $tweak:expr, |$app:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            use $crate::helpers::{spawn_tweaked, Backend, TestApp};
+
+            async fn run($app: TestApp) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                run(spawn_tweaked(Backend::Sqlite, $tweak).await).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if $crate::helpers::postgres_url().is_none() {
+                    eprintln!("SIGNBOARD_TEST_POSTGRES_URL not set: PostgreSQL run skipped");
+                    return;
+                }
+                run(spawn_tweaked(Backend::Postgres, $tweak).await).await
+            }
+        }
+    };
     ($name:ident, |$app:ident| $body:block) => {
         mod $name {
             #[allow(unused_imports)]

@@ -30,6 +30,7 @@ backend_test!(openapi_describes_every_route_and_only_those, |app| {
         );
         let resp = match method.as_str() {
             "get" => app.client.get(url).send().await.unwrap(),
+            "patch" => app.client.patch(url).send().await.unwrap(),
             _ => app.client.post(url).send().await.unwrap(),
         };
         let text = resp.text().await.unwrap();

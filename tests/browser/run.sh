@@ -33,6 +33,7 @@ SIGNBOARD_DATABASE_URL="sqlite://$data/db.sqlite" \
 SIGNBOARD_ADMIN_PASSWORD="$admin_password" \
 SIGNBOARD_FONTS_DIR="$root/fonts" \
 SIGNBOARD_STATIC_DIR="$root/static" \
+SIGNBOARD_REGISTER_LIMIT="${SIGNBOARD_REGISTER_LIMIT:-1000}" \
 RUST_LOG="${RUST_LOG:-warn}" \
   "$bin" serve >"$data/server.log" 2>&1 &
 server=$!

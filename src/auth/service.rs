@@ -1,0 +1,316 @@
+//! The account operations the HTTP layer calls: registration, login, password changes and
+//! resets, disabling, the audit trail. Each one spends password hashes through the
+//! [`HashGate`] and answers with the service's errors.
+
+use actix_web::http::StatusCode;
+use chrono::{DateTime, Utc};
+use std::time::{Duration, Instant};
+
+use super::events::{self, EventKind, UserEvent};
+use super::gate::{self, GateError, HashGate};
+use super::new_user::{password_problem, Problems};
+use super::password::Hasher;
+use super::ratelimit::{LoginLimiter, LoginPolicy, RetryAfter, WindowLimiter};
+use super::user::{self, CreatedBy};
+use super::{username, NewUser, Role, User};
+use crate::db::Db;
+use crate::error::{AppError, AppResult};
+
+/// The numbers behind [`Accounts`].
+#[derive(Debug, Clone)]
+pub struct AccountSettings {
+    /// Password hashes and verifications at once.
+    pub hash_concurrency: usize,
+    /// How long a request waits for one of them before 503.
+    pub hash_wait: Duration,
+    /// Registrations per client address per `register_window`.
+    pub register_limit: u32,
+    pub register_window: Duration,
+    pub login: LoginPolicy,
+}
+
+impl Default for AccountSettings {
+    fn default() -> Self {
+        AccountSettings {
+            hash_concurrency: HashGate::default_size(),
+            hash_wait: Duration::from_secs(10),
+            register_limit: 10,
+            register_window: Duration::from_secs(600),
+            login: LoginPolicy::default(),
+        }
+    }
+}
+
+pub struct Accounts {
+    hasher: Hasher,
+    dummy_hash: String,
+    gate: HashGate,
+    logins: LoginLimiter,
+    registrations: WindowLimiter,
+}
+
+fn busy(e: GateError) -> AppError {
+    match e {
+        GateError::Busy => AppError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "service_unavailable",
+            "服务繁忙，请稍后再试",
+        )
+        .with_retry_after(gate::RETRY_AFTER_SECS),
+        GateError::Task(cause) => AppError::internal(cause),
+    }
+}
+
+fn wait_text(secs: u64) -> String {
+    if secs < 60 {
+        format!("{secs} 秒")
+    } else {
+        format!("{} 分钟", secs.div_ceil(60))
+    }
+}
+
+fn too_many(code: &'static str, what: &str, RetryAfter(secs): RetryAfter) -> AppError {
+    AppError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        code,
+        format!("{what}，请 {} 后再试", wait_text(secs)),
+    )
+    .with_details(serde_json::json!({"retry_after_secs": secs}))
+    .with_retry_after(secs)
+}
+
+fn login_failed() -> AppError {
+    AppError::new(
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+        "用户名或密码不正确",
+    )
+}
+
+pub fn account_disabled() -> AppError {
+    AppError::new(
+        StatusCode::FORBIDDEN,
+        "account_disabled",
+        "该账号已停用，请联系管理员",
+    )
+}
+
+fn username_taken() -> AppError {
+    AppError::conflict("username_taken", "该用户名已被使用，请换一个")
+}
+
+/// 422 `invalid_password` naming `field` when `password` breaks the rules.
+fn check_new_password(field: &'static str, password: &str) -> AppResult<()> {
+    let mut problems = Problems::default();
+    if let Some(problem) = password_problem(password) {
+        problems.push(field, problem);
+    }
+    problems.into_result("invalid_password")
+}
+
+/// Ids are UUIDs; anything else names nobody (and never reaches the database).
+fn user_id(id: &str) -> AppResult<String> {
+    uuid::Uuid::parse_str(id)
+        .map(|u| u.to_string())
+        .map_err(|_| AppError::not_found())
+}
+
+impl Accounts {
+    pub fn new(hasher: Hasher, settings: &AccountSettings) -> Result<Self, String> {
+        let dummy_hash = hasher.dummy_hash()?;
+        // From here on only the gate's threads hash; the caller's thread gives its memory back.
+        super::password::release_thread_memory();
+        Ok(Accounts {
+            dummy_hash,
+            hasher,
+            gate: HashGate::new(settings.hash_concurrency, settings.hash_wait)?,
+            logins: LoginLimiter::new(settings.login),
+            registrations: WindowLimiter::new(settings.register_limit, settings.register_window),
+        })
+    }
+
+    /// The hashing gate (tests fill it to see the 503).
+    pub fn gate(&self) -> &HashGate {
+        &self.gate
+    }
+
+    async fn hash(&self, password: String) -> AppResult<String> {
+        let hasher = self.hasher;
+        self.gate
+            .run(move || hasher.hash(&password))
+            .await
+            .map_err(busy)?
+            .map_err(AppError::internal)
+    }
+
+    async fn verify(&self, password: String, hash: String) -> AppResult<bool> {
+        let hasher = self.hasher;
+        self.gate
+            .run(move || hasher.verify(&password, &hash))
+            .await
+            .map_err(busy)
+    }
+
+    /// A merchant registering from `addr`.
+    pub async fn register(&self, db: &Db, new: NewUser, addr: &str) -> AppResult<User> {
+        let new = new.validate()?;
+        self.registrations
+            .hit(addr, Instant::now())
+            .map_err(|r| too_many("too_many_registrations", "注册过于频繁", r))?;
+        if new.username.is_reserved() {
+            return Err(username_taken());
+        }
+        let name = new.username.clone();
+        if db.run(move |conn| user::is_taken(conn, &name)).await? {
+            return Err(username_taken());
+        }
+        let hash = self.hash(new.password.clone()).await?;
+        db.run(move |conn| user::create_user(conn, &new, Role::Merchant, hash, CreatedBy::Itself))
+            .await
+    }
+
+    /// An admin creating an official (reserved names allowed: the admin chooses them).
+    pub async fn create_official(
+        &self,
+        db: &Db,
+        admin: &User,
+        new: NewUser,
+        role: Role,
+    ) -> AppResult<User> {
+        let new = new.validate()?;
+        let hash = self.hash(new.password.clone()).await?;
+        let admin_id = admin.id.clone();
+        db.run(move |conn| user::create_user(conn, &new, role, hash, CreatedBy::Admin(&admin_id)))
+            .await
+    }
+
+    /// The user `username` names, if `password` is theirs. The attempt is counted before the
+    /// password is checked; an unknown user costs the same one verification as a known one.
+    pub async fn login(
+        &self,
+        db: &Db,
+        username: String,
+        password: String,
+        addr: &str,
+    ) -> AppResult<User> {
+        // Text no name can match is still counted, under a key no name has.
+        let key = username::key_of(&username).unwrap_or_else(|| "\u{0}".into());
+        let attempt = self
+            .logins
+            .begin(&key, addr, Instant::now())
+            .map_err(|r| too_many("too_many_attempts", "登录失败次数过多", r))?;
+        let row = db
+            .run(move |conn| user::find_by_username(conn, &username))
+            .await?;
+        let hash = row
+            .as_ref()
+            .map_or_else(|| self.dummy_hash.clone(), |r| r.password_hash.clone());
+        let matches = self.verify(password, hash).await?;
+        match row.filter(|_| matches) {
+            Some(row) => {
+                attempt.succeeded(Instant::now());
+                if row.disabled {
+                    return Err(account_disabled());
+                }
+                User::try_from(row)
+            }
+            None => {
+                attempt.failed(Instant::now());
+                Err(login_failed())
+            }
+        }
+    }
+
+    /// The signed-in user replacing their own password (which clears a forced change).
+    pub async fn change_password(
+        &self,
+        db: &Db,
+        me: &User,
+        current: String,
+        new: String,
+        addr: &str,
+        now: DateTime<Utc>,
+    ) -> AppResult<()> {
+        check_new_password("new_password", &new)?;
+        if new == current {
+            return Err(
+                AppError::unprocessable("invalid_password", "新密码不能与当前密码相同")
+                    .with_details(serde_json::json!([{"field": "new_password",
+                "message": "新密码不能与当前密码相同"}])),
+            );
+        }
+        let key = username::key_of(&me.username).unwrap_or_default();
+        let attempt = self
+            .logins
+            .begin(&key, addr, Instant::now())
+            .map_err(|r| too_many("too_many_attempts", "密码错误次数过多", r))?;
+        let id = me.id.clone();
+        let row = db
+            .run(move |conn| user::find_row(conn, &id))
+            .await?
+            .ok_or_else(AppError::unauthorized)?;
+        if !self.verify(current, row.password_hash).await? {
+            attempt.failed(Instant::now());
+            return Err(AppError::unprocessable("wrong_password", "当前密码不正确")
+                .with_details(serde_json::json!([{"field": "current_password",
+                    "message": "当前密码不正确"}])));
+        }
+        attempt.succeeded(Instant::now());
+        let hash = self.hash(new).await?;
+        let id = me.id.clone();
+        db.run(move |conn| {
+            user::set_password(conn, &id, &hash, &id, EventKind::PasswordChanged, now)
+        })
+        .await
+    }
+
+    /// An admin setting a new password for `id`; the user must change it at next login.
+    pub async fn reset_password(
+        &self,
+        db: &Db,
+        admin: &User,
+        id: &str,
+        new: String,
+        now: DateTime<Utc>,
+    ) -> AppResult<()> {
+        let id = user_id(id)?;
+        check_new_password("new_password", &new)?;
+        let hash = self.hash(new).await?;
+        let admin_id = admin.id.clone();
+        db.run(move |conn| {
+            user::set_password(conn, &id, &hash, &admin_id, EventKind::PasswordReset, now)
+        })
+        .await
+    }
+
+    /// An admin disabling or enabling an account (never their own off).
+    pub async fn set_disabled(
+        &self,
+        db: &Db,
+        admin: &User,
+        id: &str,
+        disabled: bool,
+        now: DateTime<Utc>,
+    ) -> AppResult<User> {
+        let id = user_id(id)?;
+        if disabled && id == admin.id {
+            return Err(AppError::unprocessable(
+                "cannot_disable_self",
+                "不能停用自己的账号",
+            ));
+        }
+        let admin_id = admin.id.clone();
+        db.run(move |conn| user::set_disabled(conn, &id, disabled, &admin_id, now))
+            .await
+    }
+
+    /// The audit trail of `id`, oldest first; 404 for nobody.
+    pub async fn events(&self, db: &Db, id: &str) -> AppResult<Vec<UserEvent>> {
+        let id = user_id(id)?;
+        db.run(move |conn| {
+            user::find_row(conn, &id)?.ok_or_else(AppError::not_found)?;
+            events::list(conn, &id)
+        })
+        .await
+    }
+}
