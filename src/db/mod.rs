@@ -11,10 +11,17 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::error::AppError;
-
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// The pool could not hand out a connection, or the blocking pool could not run the work.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("no database connection: {0}")]
+    Pool(#[from] r2d2::PoolError),
+    #[error("blocking task failed: {0}")]
+    Blocking(String),
+}
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConn {
@@ -166,23 +173,25 @@ impl Db {
     }
 
     /// A connection for blocking code (start-up, the command line, tests).
-    pub fn get(&self) -> Result<Conn, AppError> {
-        self.pool.get().map_err(AppError::pool)
+    pub fn get(&self) -> Result<Conn, DbError> {
+        Ok(self.pool.get()?)
     }
 
-    /// Runs blocking database work on the blocking thread pool.
-    pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
+    /// Runs blocking database work on the blocking thread pool; the work's own error type
+    /// carries the pool's failures too.
+    pub async fn run<T, E, F>(&self, f: F) -> Result<T, E>
     where
-        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
+        E: From<DbError> + Send + 'static,
     {
         let pool = self.pool.clone();
         actix_web::web::block(move || {
-            let mut conn = pool.get().map_err(AppError::pool)?;
+            let mut conn = pool.get().map_err(DbError::from)?;
             f(&mut conn)
         })
         .await
-        .map_err(|e| AppError::internal(format!("blocking task failed: {e}")))?
+        .map_err(|e| DbError::Blocking(e.to_string()))?
     }
 }
 

@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::disposition::inline_disposition;
 use super::extract::{is_multipart, json_part, parse_json, read_parts, AuthUser};
+use super::preview::{invalid_spec, png_response, preview_width, PreviewQuery};
 use super::{AppState, JSON_LIMIT};
 use crate::applications::repo::{
     self, ApplicationRow, Created, NewRevision, TransitionInput, TransitionResult, Upload,
@@ -414,7 +415,7 @@ pub async fn transition(
                 let app = repo::get_visible(conn, &actor, &id)?;
                 let current = repo::get_revision(conn, &app.id, app.current_revision)?;
                 let designs = repo::list_attachments(conn, &app.id, Some(app.current_revision))?;
-                Ok((app, (current, designs)))
+                Ok::<_, AppError>((app, (current, designs)))
             })
             .await?
     };
@@ -517,14 +518,6 @@ pub async fn transition(
     Ok(HttpResponse::Ok().json(result))
 }
 
-pub fn invalid_spec(invalid: Vec<crate::rules::InvalidField>) -> AppError {
-    let problems = invalid.into_iter().map(|f| (f.field, f.message)).collect();
-    match crate::applications::invalid_fields(problems) {
-        Err(e) => e,
-        Ok(()) => AppError::internal("empty validation error"),
-    }
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct AttachmentQuery {
     /// `1`: the 480 px thumbnail.
@@ -586,23 +579,6 @@ pub async fn attachment(
         .body(bytes))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct PreviewQuery {
-    /// Long side of the picture in pixels (up to 4096, default 1200).
-    #[param(minimum = 16, maximum = 4096)]
-    pub width_px: Option<u32>,
-}
-
-pub fn preview_width(q: &PreviewQuery) -> AppResult<u32> {
-    match q.width_px.unwrap_or(crate::render::DEFAULT_LONG_SIDE_PX) {
-        w @ 16..=crate::render::MAX_LONG_SIDE_PX => Ok(w),
-        _ => Err(AppError::bad_request(
-            "invalid_query",
-            "width_px 须在 16 到 4096 之间",
-        )),
-    }
-}
-
 #[utoipa::path(get, path = "/api/v1/applications/{id}/revisions/{n}/preview.png",
     tag = "applications", security(("bearer" = [])),
     params(("id" = String, Path), ("n" = i32, Path), PreviewQuery),
@@ -627,5 +603,5 @@ pub async fn revision_preview(
         .await?;
     let mut spec = rev.spec()?;
     spec.layout = rev.layout()?.or(spec.layout);
-    super::public::png_response(&state, spec, width).await
+    png_response(&state, spec, width).await
 }

@@ -7,6 +7,7 @@ pub mod disposition;
 pub mod extract;
 pub mod middleware;
 pub mod openapi;
+pub mod preview;
 pub mod public;
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};

@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::applications::{invalid_spec, preview_width, PreviewQuery};
+use super::preview::{invalid_spec, png_response, preview_width, PreviewQuery};
 use super::AppState;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::rules::ProfileRef;
@@ -83,26 +83,6 @@ pub async fn check(
         profile: evaluation.profile,
         layout: evaluation.layout,
     }))
-}
-
-/// Draws a spec that passed validation, off the async workers.
-pub async fn png_response(
-    state: &web::Data<AppState>,
-    spec: SignSpec,
-    width: u32,
-) -> AppResult<HttpResponse> {
-    let engine = state.engine.clone();
-    let png = web::block(move || engine.preview_png(&spec, width))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(|e| {
-            AppError::unprocessable("unrenderable_spec", "无法按此规格绘制牌匾效果图")
-                .with_details(serde_json::json!({"reason": e.to_string()}))
-        })?;
-    Ok(HttpResponse::Ok()
-        .content_type("image/png")
-        .insert_header(("Cache-Control", "no-store"))
-        .body(png.as_ref().clone()))
 }
 
 #[utoipa::path(post, path = "/api/v1/preview", tag = "public",
