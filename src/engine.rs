@@ -2,12 +2,23 @@
 //! layout gets a composed one first, and the rules measure text with the same fonts the
 //! preview draws with, so preview and check never disagree.
 
+use serde::Serialize;
 use std::sync::Arc;
+use utoipa::ToSchema;
 
-use crate::applications::Evaluation;
 use crate::render::{self, Fonts, PreviewCache};
 use crate::rules::{self, Profile};
-use crate::spec::{DesignInfo, Layout, SignSpec};
+use crate::spec::{DesignInfo, Finding, Layout, SignSpec, Verdict};
+
+/// The outcome of checking one revision: the layout that was checked (given or composed)
+/// and the findings.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Evaluation {
+    pub layout: Option<Layout>,
+    pub verdict: Verdict,
+    pub findings: Vec<Finding>,
+    pub profile: crate::rules::ProfileRef,
+}
 
 pub struct Engine {
     profile: Profile,

@@ -253,3 +253,32 @@ fn the_checker_sees_uses_groups_and_super() {
     g2.insert(PathBuf::from("b"), BTreeSet::from([PathBuf::from("a")]));
     assert_eq!(cycles(&g2).len(), 1);
 }
+
+/// The lower layers never reach up: rules, render, the spec, the engine, storage and the
+/// database know nothing of the workflow, accounts, counts or HTTP.
+#[test]
+fn lower_layers_do_not_import_upper_ones() {
+    let lower = [
+        "rules/",
+        "render/",
+        "spec.rs",
+        "engine.rs",
+        "storage/",
+        "db/",
+    ];
+    let upper = ["applications/", "auth/", "stats/", "http/"];
+    let mut upward = Vec::new();
+    for (file, targets) in graph() {
+        let from = rel(&file);
+        if !lower.iter().any(|l| from.starts_with(l)) {
+            continue;
+        }
+        for target in targets {
+            let to = rel(&target);
+            if upper.iter().any(|u| to.starts_with(u)) {
+                upward.push(format!("{from} → {to}"));
+            }
+        }
+    }
+    assert!(upward.is_empty(), "upward imports:\n{}", upward.join("\n"));
+}

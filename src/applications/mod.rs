@@ -9,8 +9,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub use crate::engine::Evaluation;
 use crate::error::{AppError, AppResult};
-use crate::spec::{Finding, Layout, SignSpec, Verdict};
+use crate::spec::{Finding, SignSpec, Verdict};
 pub use workflow::{Action, Status};
 
 /// The JSON part `application` of a submission or resubmission.
@@ -109,16 +110,6 @@ fn invalid_fields_as(
         .map(|(field, message)| serde_json::json!({"field": field, "message": message}))
         .collect();
     Err(AppError::unprocessable(code, message).with_details(details))
-}
-
-/// The outcome of checking one revision: the layout that was checked (given or composed)
-/// and the findings.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Evaluation {
-    pub layout: Option<Layout>,
-    pub verdict: Verdict,
-    pub findings: Vec<Finding>,
-    pub profile: crate::rules::ProfileRef,
 }
 
 /// What a submission answers (and an idempotent repeat answers again).
