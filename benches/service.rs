@@ -93,6 +93,7 @@ fn setup() -> Bench {
         rules_profile: None,
         db_pool: 8,
         workers: 2,
+        glyph_cache_mb: signboard::render::DEFAULT_GLYPH_CACHE_MB,
         argon2_memory_kib: signboard::auth::password::DEFAULT_MEMORY_KIB,
     };
     let rt = tokio::runtime::Builder::new_multi_thread()

@@ -49,6 +49,9 @@ pub struct Settings {
     /// HTTP worker threads (0: one per core).
     #[arg(long, env = "SIGNBOARD_WORKERS", default_value_t = 0)]
     pub workers: usize,
+    /// Memory for rasterized glyphs shared by all previews, in MB (0: no cache).
+    #[arg(long, env = "SIGNBOARD_GLYPH_CACHE_MB", default_value_t = crate::render::DEFAULT_GLYPH_CACHE_MB)]
+    pub glyph_cache_mb: usize,
 }
 
 /// Settings checked and turned into values the service uses.
@@ -66,6 +69,7 @@ pub struct Config {
     pub rules_profile: Option<PathBuf>,
     pub db_pool: u32,
     pub workers: usize,
+    pub glyph_cache_mb: usize,
     /// Argon2 memory cost in KiB; lowered only by tests.
     pub argon2_memory_kib: u32,
 }
@@ -97,6 +101,7 @@ impl Settings {
             rules_profile: self.rules_profile,
             db_pool: self.db_pool.max(1),
             workers: self.workers,
+            glyph_cache_mb: self.glyph_cache_mb,
             argon2_memory_kib: crate::auth::password::DEFAULT_MEMORY_KIB,
         })
     }

@@ -73,9 +73,22 @@ fn record(path: &std::path::Path, png: &[u8]) {
     let img = decode(png);
     let file = std::fs::File::create(path).unwrap();
     PngEncoder::new_with_quality(file, CompressionType::Best, FilterType::Adaptive)
-        .write_image(img.as_raw(), img.width(), img.height(), image::ExtendedColorType::Rgb8)
+        .write_image(
+            img.as_raw(),
+            img.width(),
+            img.height(),
+            image::ExtendedColorType::Rgb8,
+        )
         .unwrap();
     println!("{}: renderer's PNG {} bytes", path.display(), png.len());
+}
+
+fn recorded_size(name: &str) -> usize {
+    RECORDED_SIZES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|&(_, size)| size)
+        .unwrap()
 }
 
 fn check(name: &str) {
@@ -93,15 +106,16 @@ fn check(name: &str) {
         let png = render_png(&s, &layout, fonts(), 1200).unwrap();
         let got = decode(&png);
         let (diff, at) = max_difference(&got, &expected);
+        println!(
+            "{name}: largest difference {diff}/255, {} bytes (recorded {})",
+            png.len(),
+            recorded_size(name)
+        );
         assert!(
             diff <= TOLERANCE,
             "{name} (round {round}): a channel differs by {diff}/255 at {at:?}"
         );
-        let recorded = RECORDED_SIZES
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|&(_, size)| size as f64)
-            .unwrap();
+        let recorded = recorded_size(name) as f64;
         assert!(
             png.len() as f64 <= 1.5 * recorded,
             "{name}: {} bytes, more than 1.5 × the recorded {recorded}",

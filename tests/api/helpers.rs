@@ -110,6 +110,7 @@ pub fn test_config(data_dir: &Path, database: DbUrl) -> Config {
         rules_profile: None,
         db_pool: 8,
         workers: 2,
+        glyph_cache_mb: signboard::render::DEFAULT_GLYPH_CACHE_MB,
         argon2_memory_kib: 256,
     }
 }
