@@ -1,5 +1,6 @@
-//! Drawing a layout: an RGB canvas, shaped glyphs rasterized with ab_glyph at the shaper's
-//! positions (turned 90° clockwise for vertical Mongolian), and PNG encoding.
+//! Drawing a layout: shaped glyphs placed at the shaper's positions (turned 90° clockwise for
+//! vertical Mongolian), their coverage taken from the font set's glyph cache and blended into
+//! the canvas, which encodes the PNG.
 
 use super::canvas::Canvas;
 use super::fonts::{FontSlot, Fonts, ShapedLine};
