@@ -1,12 +1,13 @@
 //! Preview renderer benchmarks: a typical sign (10 Mongolian words, 8 hanzi) at 1200×400 px
-//! (shape + rasterize + PNG encode), font loading, and composing a layout.
+//! (shape + rasterize + PNG encode; with the glyph coverage cache warm, as in the service, and
+//! without a cache), font loading, and composing a layout.
 //! Run: `cargo bench --bench render` (set SIGNBOARD_ROOT to read the fonts from elsewhere).
 
 use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use signboard::render::{compose, render_png, Fonts};
+use signboard::render::{compose, render_png, Fonts, GlyphCache};
 use signboard::spec::SignSpec;
 
 fn fonts_dir() -> PathBuf {
@@ -44,6 +45,12 @@ fn bench(c: &mut Criterion) {
 
     c.bench_function("render_png 1200x400 (shape + rasterize + encode)", |b| {
         b.iter(|| render_png(black_box(&spec), black_box(&layout), &fonts, 1200))
+    });
+    let uncached = Fonts::load(&dir)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .with_glyph_cache(GlyphCache::disabled());
+    c.bench_function("render_png 1200x400, no glyph cache", |b| {
+        b.iter(|| render_png(black_box(&spec), black_box(&layout), &uncached, 1200))
     });
     c.bench_function("compose typical sign", |b| {
         b.iter(|| compose(black_box(&spec), &fonts))

@@ -97,6 +97,7 @@ fn setup() -> Bench {
         decode_wait: std::time::Duration::from_secs(5),
         sweep_interval: None,
         body_timeout: std::time::Duration::from_secs(30),
+        glyph_cache_mb: signboard::render::DEFAULT_GLYPH_CACHE_MB,
         argon2_memory_kib: signboard::auth::password::DEFAULT_MEMORY_KIB,
         accounts: Default::default(),
     };

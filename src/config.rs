@@ -68,6 +68,9 @@ pub struct Settings {
     /// Registrations allowed per client address in 10 minutes.
     #[arg(long, env = "SIGNBOARD_REGISTER_LIMIT", default_value_t = 10)]
     pub register_limit: u32,
+    /// Memory for rasterized glyphs shared by all previews, in MB (0: no cache).
+    #[arg(long, env = "SIGNBOARD_GLYPH_CACHE_MB", default_value_t = crate::render::DEFAULT_GLYPH_CACHE_MB)]
+    pub glyph_cache_mb: usize,
 }
 
 /// Settings checked and turned into values the service uses.
@@ -93,6 +96,7 @@ pub struct Config {
     pub sweep_interval: Option<std::time::Duration>,
     /// A request body that sends nothing for this long fails with 408.
     pub body_timeout: std::time::Duration,
+    pub glyph_cache_mb: usize,
     /// Argon2 memory cost in KiB; lowered only by tests.
     pub argon2_memory_kib: u32,
     /// Hashing concurrency, registration and login limits.
@@ -131,6 +135,7 @@ impl Settings {
             sweep_interval: (self.sweep_interval_minutes > 0)
                 .then(|| std::time::Duration::from_secs(self.sweep_interval_minutes * 60)),
             body_timeout: std::time::Duration::from_secs(self.body_timeout.max(1)),
+            glyph_cache_mb: self.glyph_cache_mb,
             argon2_memory_kib: crate::auth::password::DEFAULT_MEMORY_KIB,
             accounts: AccountSettings {
                 hash_concurrency: match self.hash_concurrency {

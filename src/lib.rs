@@ -55,12 +55,14 @@ pub fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<Services, StartE
         ))
     })?;
     let started = std::time::Instant::now();
-    let fonts = render::Fonts::load(&config.fonts_dir).map_err(|e| {
-        StartError(format!(
-            "fonts in {} cannot be used: {e}",
-            config.fonts_dir.display()
-        ))
-    })?;
+    let fonts = render::Fonts::load(&config.fonts_dir)
+        .map_err(|e| {
+            StartError(format!(
+                "fonts in {} cannot be used: {e}",
+                config.fonts_dir.display()
+            ))
+        })?
+        .with_glyph_cache(render::GlyphCache::with_megabytes(config.glyph_cache_mb));
     tracing::info!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         version = fonts.version_tag(),

@@ -7,6 +7,7 @@ use ab_glyph::{Font as _, FontVec};
 use harfrust::{Buffer, Direction, Feature, ShapeOptions, ShapePlan, ShaperFont, Tag};
 use sha2::{Digest, Sha256};
 
+use super::glyphs::GlyphCache;
 use crate::spec::{Orientation, Script, TextMeasure, TextMeasurer};
 
 /// File name of Noto Sans Mongolian Regular 3.002 inside the fonts directory.
@@ -244,12 +245,14 @@ pub struct ShapedLine {
     pub has_notdef: bool,
 }
 
-/// The fonts the service ships: loaded once at start and shared (wrap in `Arc`).
+/// The fonts the service ships: loaded once at start and shared (wrap in `Arc`), with the
+/// coverage of the glyphs drawn so far.
 #[derive(Debug)]
 pub struct Fonts {
     mongolian: ShapingFont,
     chinese: ShapingFont,
     version_tag: String,
+    glyphs: GlyphCache,
 }
 
 /// Characters that belong to the run around them whatever font covers them: the Mongolian
@@ -276,7 +279,18 @@ impl Fonts {
             mongolian,
             chinese,
             version_tag,
+            glyphs: GlyphCache::default(),
         })
+    }
+
+    /// The same fonts with another glyph coverage cache (the default holds 32 MB).
+    pub fn with_glyph_cache(self, glyphs: GlyphCache) -> Fonts {
+        Fonts { glyphs, ..self }
+    }
+
+    /// The glyph coverage cache, for its hit and miss counts.
+    pub fn glyph_cache(&self) -> &GlyphCache {
+        &self.glyphs
     }
 
     /// Identifies the font files, for cache keys: `noto-mn-3.002+noto-sc-<sha8>`.

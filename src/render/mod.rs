@@ -1,15 +1,18 @@
 //! The sign preview renderer. It owns the shipped fonts (loading and verifying them), shaping
 //! (harfrust: traditional Mongolian with its FVS/MVS/NNBSP controls, Chinese, foreign text),
 //! the measures of docs/rules.md that the checker takes from here (line lengths, `.notdef`), the
-//! layout composer for specs without a layout, rasterizing with ab_glyph into a PNG, and a
-//! bounded preview cache.
+//! layout composer for specs without a layout, rasterizing with ab_glyph (through a bounded
+//! glyph coverage cache) into a PNG, and a bounded preview cache.
 //!
 //! Pure: no database, no HTTP. Nothing here panics on any input; bad numbers give an error.
 
 mod breaks;
 mod cache;
+mod canvas;
 mod compose;
+mod encode;
 mod fonts;
+mod glyphs;
 mod raster;
 
 use std::borrow::Cow;
@@ -20,6 +23,7 @@ pub use fonts::{
     FontError, FontSlot, Fonts, PlacedGlyph, ShapedGlyph, ShapedLine, ShapingFont, CHINESE_FILE,
     CHINESE_SHA256, MONGOLIAN_FILE, MONGOLIAN_SHA256,
 };
+pub use glyphs::{GlyphCache, GlyphCacheStats, DEFAULT_GLYPH_CACHE_MB};
 pub use raster::{picture_size, render_png, RenderError, LINE_PITCH_EM, MAX_LONG_SIDE_PX};
 
 use crate::spec::{Layout, SignSpec};

@@ -1,11 +1,10 @@
-//! Drawing a layout: an RGB canvas, shaped glyphs rasterized with ab_glyph at the shaper's
-//! positions (turned 90° clockwise for vertical Mongolian), and PNG encoding.
+//! Drawing a layout: shaped glyphs placed at the shaper's positions (turned 90° clockwise for
+//! vertical Mongolian), their coverage taken from the font set's glyph cache and blended into
+//! the canvas, which encodes the PNG.
 
-use ab_glyph::{point, Font as _, Glyph, GlyphId, PxScale};
-use image::codecs::png::{CompressionType, FilterType, PngEncoder};
-use image::{ExtendedColorType, ImageEncoder};
-
-use super::fonts::{Fonts, ShapedLine};
+use super::canvas::Canvas;
+use super::fonts::{FontSlot, Fonts, ShapedLine};
+use super::glyphs::{GlyphRequest, Turn};
 use crate::spec::{Arrangement, Block, Color, Fit, Layout, Orientation, Script, SignSpec};
 
 /// The largest picture drawn, on its long side.
@@ -36,7 +35,7 @@ pub enum RenderError {
         max: f64,
     },
     #[error("PNG encoding failed: {0}")]
-    Encode(#[from] image::ImageError),
+    Encode(#[from] ::png::EncodingError),
     #[error("spec cannot be serialized for the cache key: {0}")]
     CacheKey(#[from] serde_json::Error),
 }
@@ -58,84 +57,6 @@ pub fn picture_size(
     let w = (width_mm * px_per_mm).round().clamp(1.0, long) as u32;
     let h = (height_mm * px_per_mm).round().clamp(1.0, long) as u32;
     Ok((w, h, px_per_mm))
-}
-
-struct Canvas {
-    w: u32,
-    h: u32,
-    px: Vec<u8>,
-}
-
-impl Canvas {
-    fn new(w: u32, h: u32, bg: Color) -> Canvas {
-        let px = bg.0.repeat(w as usize * h as usize);
-        Canvas { w, h, px }
-    }
-
-    #[inline]
-    fn blend(&mut self, x: i64, y: i64, color: [u8; 3], coverage: f32) {
-        if x < 0 || y < 0 || x >= i64::from(self.w) || y >= i64::from(self.h) {
-            return;
-        }
-        // Coverage in 0..=255; integer mixing keeps the full-coverage pixels exactly `color`.
-        let a = (coverage.clamp(0.0, 1.0) * 255.0).round() as u32;
-        if a == 0 {
-            return;
-        }
-        let i = (y as usize * self.w as usize + x as usize) * 3;
-        if let Some(p) = self.px.get_mut(i..i + 3) {
-            for (dst, src) in p.iter_mut().zip(color) {
-                let mixed = u32::from(*dst) * (255 - a) + u32::from(src) * a;
-                *dst = ((mixed + 127) / 255) as u8;
-            }
-        }
-    }
-
-    /// Mixes `color` into a rectangle (clipped to the canvas) with weight `a`.
-    fn tint_rect(&mut self, x0: f64, y0: f64, x1: f64, y1: f64, color: [u8; 3], a: f32) {
-        let cx = |v: f64| v.round().clamp(0.0, f64::from(self.w)) as usize;
-        let cy = |v: f64| v.round().clamp(0.0, f64::from(self.h)) as usize;
-        let (xa, xb, ya, yb) = (cx(x0), cx(x1), cy(y0), cy(y1));
-        if xa >= xb || ya >= yb {
-            return;
-        }
-        let a = a.clamp(0.0, 1.0);
-        // One lookup table per channel: the same mix is applied to many pixels.
-        let mut lut = [[0u8; 256]; 3];
-        for (ch, table) in lut.iter_mut().enumerate() {
-            let src = f32::from(color[ch]);
-            for (d, out) in table.iter_mut().enumerate() {
-                let d = d as f32;
-                *out = (d + (src - d) * a).round() as u8;
-            }
-        }
-        let stride = self.w as usize * 3;
-        for y in ya..yb {
-            let Some(row) = self.px.get_mut(y * stride + xa * 3..y * stride + xb * 3) else {
-                continue;
-            };
-            for p in row.chunks_exact_mut(3) {
-                p[0] = lut[0][usize::from(p[0])];
-                p[1] = lut[1][usize::from(p[1])];
-                p[2] = lut[2][usize::from(p[2])];
-            }
-        }
-    }
-
-    /// A one-pixel-or-so frame, used to show separate plaques.
-    fn frame(&mut self, x0: f64, y0: f64, x1: f64, y1: f64, color: [u8; 3], t: f64) {
-        self.tint_rect(x0, y0, x1, y0 + t, color, 1.0);
-        self.tint_rect(x0, y1 - t, x1, y1, color, 1.0);
-        self.tint_rect(x0, y0, x0 + t, y1, color, 1.0);
-        self.tint_rect(x1 - t, y0, x1, y1, color, 1.0);
-    }
-
-    fn encode_png(&self) -> Result<Vec<u8>, RenderError> {
-        let mut out = Vec::with_capacity(self.px.len() / 8);
-        PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Sub)
-            .write_image(&self.px, self.w, self.h, ExtendedColorType::Rgb8)?;
-        Ok(out)
-    }
 }
 
 /// How one line is laid on the canvas.
@@ -331,8 +252,8 @@ fn draw_line(
         let Ok(id) = u16::try_from(g.glyph_id) else {
             continue;
         };
-        let font = fonts.font(g.font);
-        let h_em = f64::from(font.height_em());
+        let h_em = f64::from(fonts.font(g.font).height_em());
+        let glyph = (g.font, id);
         match frame {
             LineFrame::Horizontal { x, baseline_y } => {
                 let px = x + (g.pen_em + g.dx_em) * along_em;
@@ -341,7 +262,7 @@ fn draw_line(
                     continue;
                 }
                 let scale = (along_em * h_em, s.em_px * h_em);
-                draw_glyph(canvas, font, id, scale, (px, py), color, |x, y| (x, y));
+                draw_glyph(canvas, fonts, glyph, scale, (px, py), color, Turn::Upright);
             }
             LineFrame::UprightColumn { center_x, top } => {
                 // Each glyph stands upright, centred in its one-em cell.
@@ -352,7 +273,7 @@ fn draw_line(
                     continue;
                 }
                 let scale = (s.em_px * h_em, along_em * h_em);
-                draw_glyph(canvas, font, id, scale, (px, py), color, |x, y| (x, y));
+                draw_glyph(canvas, fonts, glyph, scale, (px, py), color, Turn::Upright);
             }
             LineFrame::Rotated { baseline_x, top } => {
                 // Local frame of the unturned line: u along the line, v down. A canvas point
@@ -364,50 +285,40 @@ fn draw_line(
                     continue;
                 }
                 let scale = (along_em * h_em, s.em_px * h_em);
-                draw_glyph(canvas, font, id, scale, (u, v), color, |lu, lv| {
-                    (-lv - 1, lu)
-                });
+                draw_glyph(canvas, fonts, glyph, scale, (u, v), color, Turn::Quarter);
             }
         }
     }
 }
 
-/// Rasterizes one glyph at `pos` (its baseline origin) with ab_glyph's `PxScale` (ascent −
-/// descent in pixels) and blends it in, mapping the glyph's pixels to canvas pixels with `to`.
+/// Draws one glyph at `pos` (its baseline origin, in the glyph's own frame) with ab_glyph's
+/// `PxScale` (ascent − descent in pixels), turned onto the canvas as `turn` says, from the
+/// font set's glyph coverage cache.
 fn draw_glyph(
     canvas: &mut Canvas,
-    font: &super::fonts::ShapingFont,
-    id: u16,
+    fonts: &Fonts,
+    glyph: (FontSlot, u16),
     scale: (f64, f64),
     pos: (f64, f64),
     color: [u8; 3],
-    to: impl Fn(i64, i64) -> (i64, i64),
+    turn: Turn,
 ) {
     let limit = 4.0 * MAX_EM_PX;
     if !(within(scale.0, 0.01, limit) && within(scale.1, 0.01, limit)) {
         return;
     }
-    let glyph = Glyph {
-        id: GlyphId(id),
-        scale: PxScale {
-            x: scale.0 as f32,
-            y: scale.1 as f32,
-        },
-        position: point(pos.0 as f32, pos.1 as f32),
-    };
-    let Some(outline) = font.raster().outline_glyph(glyph) else {
-        return;
-    };
-    let bb = outline.px_bounds();
-    // The rasterizer allocates its whole bounding box: refuse absurd ones.
-    let area = f64::from(bb.width()) * f64::from(bb.height());
     let canvas_area = f64::from(canvas.w) * f64::from(canvas.h);
-    if !within(area, 0.0, (4.0 * canvas_area).max(1.0e6)) {
-        return;
+    let request = GlyphRequest {
+        font: fonts.font(glyph.0).raster(),
+        slot: glyph.0,
+        glyph: glyph.1,
+        scale: (scale.0 as f32, scale.1 as f32),
+        position: pos,
+        turn,
+        // The rasterizer allocates its whole bounding box: refuse absurd ones.
+        max_area: (4.0 * canvas_area).max(1.0e6),
+    };
+    if let Some(placed) = fonts.glyph_cache().place(&request) {
+        canvas.blend_coverage(&placed, color);
     }
-    let (ox, oy) = (bb.min.x as i64, bb.min.y as i64);
-    outline.draw(|gx, gy, c| {
-        let (x, y) = to(ox + i64::from(gx), oy + i64::from(gy));
-        canvas.blend(x, y, color, c);
-    });
 }

@@ -117,6 +117,7 @@ pub fn test_config(data_dir: &Path, database: DbUrl) -> Config {
         decode_wait: std::time::Duration::from_secs(5),
         sweep_interval: Some(std::time::Duration::from_secs(3600)),
         body_timeout: std::time::Duration::from_secs(30),
+        glyph_cache_mb: signboard::render::DEFAULT_GLYPH_CACHE_MB,
         argon2_memory_kib: 256,
         // Tests register many merchants from one address.
         accounts: signboard::auth::service::AccountSettings {
