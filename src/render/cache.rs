@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use sha2::{Digest, Sha256};
 
+use super::error::RenderError;
 use super::fonts::Fonts;
-use super::raster::RenderError;
 use crate::spec::SignSpec;
 
 type Key = [u8; 32];

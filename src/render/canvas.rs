@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 
 use super::encode;
+use super::error::RenderError;
 use super::glyphs::Placed;
-use super::raster::RenderError;
 use crate::spec::Color;
 
 pub(crate) struct Canvas {

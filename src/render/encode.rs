@@ -5,7 +5,7 @@
 
 use png::{BitDepth, ColorType, Compression, Encoder, Filter};
 
-use super::raster::RenderError;
+use super::error::RenderError;
 
 /// An indexed PNG of `w × h` palette entries (one byte each, row by row).
 pub(crate) fn indexed(

@@ -7,6 +7,7 @@ use ab_glyph::{Font as _, FontVec};
 use harfrust::{Buffer, Direction, Feature, ShapeOptions, ShapePlan, ShaperFont, Tag};
 use sha2::{Digest, Sha256};
 
+pub use super::glyphs::FontSlot;
 use super::glyphs::GlyphCache;
 use crate::spec::{Orientation, Script, TextMeasure, TextMeasurer};
 
@@ -208,13 +209,6 @@ fn read_verified(dir: &Path, name: &str, expected: &'static str) -> Result<Vec<u
         });
     }
     Ok(data)
-}
-
-/// Which font of the set a glyph comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FontSlot {
-    Mongolian,
-    Chinese,
 }
 
 /// A glyph placed on a line, in em units of the block's font size.

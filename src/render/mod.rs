@@ -11,6 +11,7 @@ mod cache;
 mod canvas;
 mod compose;
 mod encode;
+mod error;
 mod fonts;
 mod glyphs;
 mod raster;
@@ -19,12 +20,13 @@ use std::borrow::Cow;
 
 pub use cache::PreviewCache;
 pub use compose::{compose, MAX_COMPOSED_LINES};
+pub use error::RenderError;
 pub use fonts::{
     FontError, FontSlot, Fonts, PlacedGlyph, ShapedGlyph, ShapedLine, ShapingFont, CHINESE_FILE,
     CHINESE_SHA256, MONGOLIAN_FILE, MONGOLIAN_SHA256,
 };
 pub use glyphs::{GlyphCache, GlyphCacheStats, DEFAULT_GLYPH_CACHE_MB};
-pub use raster::{picture_size, render_png, RenderError, LINE_PITCH_EM, MAX_LONG_SIDE_PX};
+pub use raster::{picture_size, render_png, LINE_PITCH_EM, MAX_LONG_SIDE_PX};
 
 use crate::spec::{Layout, SignSpec};
 

@@ -3,6 +3,7 @@
 //! the canvas, which encodes the PNG.
 
 use super::canvas::Canvas;
+use super::error::RenderError;
 use super::fonts::{FontSlot, Fonts, ShapedLine};
 use super::glyphs::{GlyphRequest, Turn};
 use crate::spec::{Arrangement, Block, Color, Fit, Layout, Orientation, Script, SignSpec};
@@ -19,26 +20,6 @@ const IDEOGRAPHIC_EM_BOX: (f64, f64) = (0.88, -0.12);
 
 /// Line pitch across lines, in em (docs/rules.md: extent across = size × (1 + 1.2 (lines − 1))).
 pub const LINE_PITCH_EM: f64 = 1.2;
-
-/// Why a preview could not be drawn.
-#[derive(Debug, thiserror::Error)]
-pub enum RenderError {
-    #[error("sign size must be positive and finite, got {width_mm} × {height_mm} mm")]
-    InvalidSign { width_mm: f64, height_mm: f64 },
-    #[error("layout block {index} has a non-finite {field}")]
-    NonFinite { index: usize, field: &'static str },
-    #[error("layout block {index}: font size {font_size_mm} mm is {em_px:.0} px on this picture, more than {max} px")]
-    FontTooLarge {
-        index: usize,
-        font_size_mm: f64,
-        em_px: f64,
-        max: f64,
-    },
-    #[error("PNG encoding failed: {0}")]
-    Encode(#[from] ::png::EncodingError),
-    #[error("spec cannot be serialized for the cache key: {0}")]
-    CacheKey(#[from] serde_json::Error),
-}
 
 /// Picture size for a sign: the long side is `long_side_px` (clamped to 1..=4096).
 pub fn picture_size(
