@@ -10,6 +10,7 @@ mod errors;
 mod openapi;
 mod rules;
 mod startup;
+mod states;
 mod stats;
 mod storage;
 mod uploads;
