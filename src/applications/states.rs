@@ -223,4 +223,22 @@ mod tests {
         }
         assert!(Verdict::try_from("maybe".to_owned()).is_err());
     }
+
+    /// The database's checks list exactly the names the service knows, on both backends.
+    #[test]
+    fn the_migrations_check_the_same_names() {
+        let names: Vec<&str> = Status::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .chain(Action::ALL.iter().map(|a| a.as_str()))
+            .collect();
+        for sql in [
+            include_str!("../../migrations/sqlite/2026-11-29-000005_state_checks/up.sql"),
+            include_str!("../../migrations/postgres/2026-11-29-000005_state_checks/up.sql"),
+        ] {
+            for name in &names {
+                assert!(sql.contains(&format!("'{name}'")), "{name} missing");
+            }
+        }
+    }
 }
