@@ -8,6 +8,7 @@ mod check;
 mod edge;
 mod errors;
 mod openapi;
+mod parsing;
 mod rules;
 mod startup;
 mod states;

@@ -15,7 +15,7 @@ use crate::applications::rows::{
     NewRevision, RevisionRow,
 };
 use crate::applications::states::{Action, Status};
-use crate::applications::workflow::{self, Facts, Refusal, Transition};
+use crate::applications::workflow::{self, Refusal, Transition};
 use crate::applications::WorkflowSettings;
 use crate::auth::{Role, User};
 use crate::db::schema::applications;
@@ -33,15 +33,6 @@ pub struct TransitionResult {
     pub revision: i32,
     pub translation_confirmed: bool,
     pub approval_no: Option<String>,
-}
-
-/// What the guards read of an application and its current revision.
-pub fn facts(app: &ApplicationRow, current: &RevisionRow) -> std::result::Result<Facts, AppError> {
-    Ok(Facts {
-        translation_confirmed: app.translation_confirmed,
-        verdict: current.verdict,
-        has_mongolian: !current.spec()?.texts.mn.trim().is_empty(),
-    })
 }
 
 /// Checks that `actor` may take the request's action on `app` now: the role first, then the
@@ -67,7 +58,7 @@ pub fn check(
         });
     }
     let transition = found.map_err(|_| TransitionError::Illegal { from, action })?;
-    match transition.first_failing(&facts(app, current)?, &request.facts()) {
+    match transition.first_failing(&app.facts(current)?, &request.facts()) {
         Some(guard) => Err(TransitionError::Blocked(guard)),
         None => Ok(transition),
     }

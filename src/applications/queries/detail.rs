@@ -8,7 +8,6 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::applications::commands::transition::facts;
 use crate::applications::request::ChangeItem;
 use crate::applications::rows::event::list_events;
 use crate::applications::rows::revision::list_revisions;
@@ -225,7 +224,7 @@ pub fn detail(conn: &mut DbConn, actor: &User, id: &str) -> AppResult<Detail> {
         .iter()
         .find(|r| r.n == s.app.current_revision)
         .ok_or_else(|| AppError::internal("current revision missing"))?;
-    let offers = workflow::available(s.app.status, actor.role, &facts(&s.app, current)?);
+    let offers = workflow::available(s.app.status, actor.role, &s.app.facts(current)?);
     let revisions = s
         .revisions
         .iter()

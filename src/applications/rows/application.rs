@@ -3,7 +3,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::revision::RevisionRow;
 use crate::applications::states::Status;
+use crate::applications::workflow::Facts;
 use crate::auth::{Role, User};
 use crate::db::schema::applications;
 use crate::db::DbConn;
@@ -31,6 +33,17 @@ pub struct ApplicationRow {
     pub decided_month: Option<i32>,
     pub updated_at: NaiveDateTime,
     pub idempotency_key: Option<String>,
+}
+
+impl ApplicationRow {
+    /// What the workflow's guards read of the application and its current revision.
+    pub fn facts(&self, current: &RevisionRow) -> AppResult<Facts> {
+        Ok(Facts {
+            translation_confirmed: self.translation_confirmed,
+            verdict: current.verdict,
+            has_mongolian: !current.spec()?.texts.mn.trim().is_empty(),
+        })
+    }
 }
 
 /// The application `actor` may see: a merchant only its own (another's answers 404).
