@@ -57,7 +57,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| check(black_box(&spec), black_box(&designs), &EmMeasurer, profile))
     });
     c.bench_function("rules/validate_typical", |b| {
-        b.iter(|| validate(black_box(&spec)))
+        b.iter(|| validate(black_box(spec.clone())))
     });
     let mut traditional = spec.clone();
     traditional.texts.zh = "奈曼旗民族商貿城門市部乾隆大藥房".into();

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use utoipa::ToSchema;
 
 use crate::render::{self, Fonts, PreviewCache};
-use crate::rules::{self, Profile};
+use crate::rules::{self, Profile, ValidSpec};
 use crate::spec::{DesignInfo, Finding, Layout, SignSpec, Verdict};
 
 /// The outcome of checking one revision: the layout that was checked (given or composed)
@@ -45,11 +45,11 @@ impl Engine {
     }
 
     /// Every finding for a spec that passed `rules::validate`.
-    pub fn evaluate(&self, spec: &SignSpec, designs: &[DesignInfo]) -> Evaluation {
+    pub fn evaluate(&self, spec: &ValidSpec, designs: &[DesignInfo]) -> Evaluation {
         let layout = self.layout_for(spec);
         let checked = SignSpec {
             layout: Some(layout.clone()),
-            ..spec.clone()
+            ..spec.spec().clone()
         };
         let report = rules::check(&checked, designs, self.fonts.as_ref(), &self.profile);
         Evaluation {
@@ -64,7 +64,7 @@ impl Engine {
     /// picture was drawn before.
     pub fn preview_png(
         &self,
-        spec: &SignSpec,
+        spec: &ValidSpec,
         long_side_px: u32,
     ) -> Result<Arc<Vec<u8>>, render::RenderError> {
         self.previews.get_or_render(spec, &self.fonts, long_side_px)

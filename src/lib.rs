@@ -7,6 +7,7 @@
 pub mod applications;
 pub mod auth;
 pub mod config;
+pub mod contact;
 pub mod db;
 pub mod engine;
 pub mod error;

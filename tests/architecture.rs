@@ -242,7 +242,7 @@ fn the_checker_sees_uses_groups_and_super() {
         ["crate::a::b", "crate::a::c::d", "crate::a::c::e"]
     );
     let g = graph();
-    let http_apps = src().join("http/applications.rs");
+    let http_apps = src().join("http/applications/mod.rs");
     assert!(
         g[&http_apps].contains(&src().join("http/mod.rs")),
         "super::AppState"

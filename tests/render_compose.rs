@@ -630,7 +630,7 @@ fn the_rules_engine_accepts_the_broken_layouts() {
             let layout = compose(&spec, fonts());
             assert!(layout.blocks.iter().any(|b| b.text.is_some()));
             spec.layout = Some(layout);
-            validate(&spec).unwrap();
+            validate(spec.clone()).unwrap();
             // Through JSON, as the API returns it and a merchant may send it back.
             let spec: SignSpec =
                 serde_json::from_str(&serde_json::to_string(&spec).unwrap()).unwrap();

@@ -55,7 +55,7 @@ fn run(spec: &SignSpec) -> Report {
 }
 
 fn run_with(spec: &SignSpec, designs: &[DesignInfo], profile: &Profile) -> Report {
-    if let Err(e) = validate(spec) {
+    if let Err(e) = validate(spec.clone()) {
         panic!("test spec is invalid: {e:?}");
     }
     let report = check(spec, designs, &FakeMeasurer, profile);
@@ -773,7 +773,7 @@ fn validate_reports_every_broken_field() {
     let mut dup = block(&mut s, Script::Zh).clone();
     dup.font_size_mm = 100.0;
     s.layout.as_mut().unwrap().blocks.push(dup);
-    let errs = validate(&s).unwrap_err();
+    let errs = validate(s.clone()).unwrap_err();
     let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(
         fields,
@@ -795,7 +795,7 @@ fn validate_reports_every_broken_field() {
 fn validate_needs_a_block_for_every_text() {
     let mut s = base();
     s.texts.foreign = Some("NAIMAN".into());
-    let errs = validate(&s).unwrap_err();
+    let errs = validate(s.clone()).unwrap_err();
     assert_eq!(errs.len(), 1);
     assert_eq!(errs[0].field, "layout.blocks");
     assert!(errs[0].message.contains("外文"));
@@ -803,7 +803,7 @@ fn validate_needs_a_block_for_every_text() {
     let mut s = base();
     s.texts.mn.clear();
     s.layout.as_mut().unwrap().blocks.remove(0);
-    assert_eq!(validate(&s), Ok(()));
+    assert_eq!(validate(s.clone()).map(|_| ()), Ok(()));
 }
 
 #[test]
@@ -811,7 +811,7 @@ fn validate_refuses_control_characters_and_too_many_lines() {
     let mut s = base();
     s.texts.mn.push('\u{0007}');
     s.texts.zh = "商\n".repeat(20) + "店";
-    let errs = validate(&s).unwrap_err();
+    let errs = validate(s.clone()).unwrap_err();
     let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(fields, ["texts.mn", "texts.zh"]);
 }

@@ -38,6 +38,25 @@ pub fn problem(code: &str) -> Option<&'static str> {
     }
 }
 
+/// A unified social credit code that passed [`problem`]: the only way to make one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LicenceNo(String);
+
+impl LicenceNo {
+    /// The trimmed code, or why it is not valid.
+    pub fn parse(code: &str) -> Result<LicenceNo, &'static str> {
+        let code = code.trim();
+        match problem(code) {
+            None => Ok(LicenceNo(code.to_owned())),
+            Some(p) => Err(p),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,5 +85,10 @@ mod tests {
         assert!(problem("91350100M000100Y4I").is_some());
         assert!(problem("91350100M000100Y44").is_some());
         assert!(problem("91350100m000100y43").is_some());
+        assert_eq!(
+            LicenceNo::parse(" 91350100M000100Y43 ").map(|l| l.as_str().to_owned()),
+            Ok("91350100M000100Y43".to_owned())
+        );
+        assert!(LicenceNo::parse("91350100M000100Y44").is_err());
     }
 }

@@ -1,6 +1,9 @@
 //! The one schema of both backends, in portable types: uuid as `Text`, times as naive-UTC
 //! `Timestamp`, JSON as `Text`. Keep in step with `migrations/sqlite` and `migrations/postgres`
-//! (a test migrates both and runs the whole suite on each).
+//! (a test migrates both and runs the whole suite on each). `applications.status`,
+//! `events.action`/`from_status`/`to_status` and `revisions.verdict` are `Text` holding the
+//! closed names of `applications::states` (checked by the database since migration
+//! `2026-11-29-000005_state_checks`, read back as enums).
 
 diesel::table! {
     users (id) {

@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 
 use super::AppState;
 use crate::error::{AppError, AppResult};
-use crate::spec::SignSpec;
+use crate::rules::ValidSpec;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct PreviewQuery {
@@ -27,18 +27,12 @@ pub fn preview_width(q: &PreviewQuery) -> AppResult<u32> {
 }
 
 /// The refusal of a sign spec that failed validation: one 422 listing every field.
-pub fn invalid_spec(invalid: Vec<crate::rules::InvalidField>) -> AppError {
-    let problems = invalid.into_iter().map(|f| (f.field, f.message)).collect();
-    match crate::applications::invalid_fields(problems) {
-        Err(e) => e,
-        Ok(()) => AppError::internal("empty validation error"),
-    }
-}
+pub use crate::applications::invalid_spec;
 
 /// Draws a spec that passed validation, off the async workers.
 pub async fn png_response(
     state: &web::Data<AppState>,
-    spec: SignSpec,
+    spec: ValidSpec,
     width: u32,
 ) -> AppResult<HttpResponse> {
     let engine = state.engine.clone();

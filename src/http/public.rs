@@ -66,7 +66,7 @@ pub async fn check(
     body: web::Json<CheckRequest>,
 ) -> AppResult<HttpResponse> {
     let CheckRequest { spec, designs } = body.into_inner();
-    crate::rules::validate(&spec).map_err(invalid_spec)?;
+    let spec = crate::rules::validate(spec).map_err(invalid_spec)?;
     if designs.len() > MAX_FILES {
         crate::applications::invalid_fields(vec![(
             "designs".into(),
@@ -97,7 +97,7 @@ pub async fn preview(
 ) -> AppResult<HttpResponse> {
     let width = preview_width(&query)?;
     let spec = body.into_inner();
-    crate::rules::validate(&spec).map_err(invalid_spec)?;
+    let spec = crate::rules::validate(spec).map_err(invalid_spec)?;
     png_response(&state, spec, width).await
 }
 

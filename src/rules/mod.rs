@@ -16,7 +16,7 @@ mod validate;
 
 pub use catalogue::{catalogue, Catalogue, CatalogueCode, CatalogueRule, CatalogueSource};
 pub use profile::{Band, EnforcedBy, Profile, ProfileError, Source, Thresholds};
-pub use validate::{has_control_chars, validate, InvalidField};
+pub use validate::{has_control_chars, validate, InvalidField, ValidSpec};
 
 use crate::spec::{DesignInfo, Finding, SignSpec, TextMeasurer, Verdict};
 use serde::Serialize;

@@ -3,6 +3,7 @@
 
 use crate::spec::{same_up_to_breaks, Block, Script, SignSpec};
 use serde::Serialize;
+use std::ops::Deref;
 use utoipa::ToSchema;
 
 /// One unusable field, named as in the request (`layout.blocks[1].w`), with a Chinese message.
@@ -10,6 +11,30 @@ use utoipa::ToSchema;
 pub struct InvalidField {
     pub field: String,
     pub message: String,
+}
+
+/// A spec that passed [`validate`]: the only way to make one, and what the engine and the
+/// renderer take.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct ValidSpec(SignSpec);
+
+impl ValidSpec {
+    pub fn spec(&self) -> &SignSpec {
+        &self.0
+    }
+
+    pub fn into_inner(self) -> SignSpec {
+        self.0
+    }
+}
+
+impl Deref for ValidSpec {
+    type Target = SignSpec;
+
+    fn deref(&self) -> &SignSpec {
+        &self.0
+    }
 }
 
 /// Largest sign side and any coordinate: 100 m.
@@ -74,9 +99,20 @@ impl Errors {
 /// one block per script, a block for every text when a layout is given, and a block's own
 /// `text` equal to the spec's text up to line breaks. All problems are
 /// reported at once.
-pub fn validate(spec: &SignSpec) -> Result<(), Vec<InvalidField>> {
+pub fn validate(spec: SignSpec) -> Result<ValidSpec, Vec<InvalidField>> {
     let mut e = Errors(Vec::new());
+    check_sign(&mut e, &spec);
+    if let Some(layout) = &spec.layout {
+        check_layout(&mut e, &spec, layout);
+    }
+    if e.0.is_empty() {
+        Ok(ValidSpec(spec))
+    } else {
+        Err(e.0)
+    }
+}
 
+fn check_sign(e: &mut Errors, spec: &SignSpec) {
     e.length_mm("sign.width_mm", spec.sign.width_mm, "招牌宽度");
     e.length_mm("sign.height_mm", spec.sign.height_mm, "招牌高度");
     e.material("sign.material", spec.sign.material.as_deref());
@@ -105,38 +141,32 @@ pub fn validate(spec: &SignSpec) -> Result<(), Vec<InvalidField>> {
             );
         }
     }
+}
 
-    if let Some(layout) = &spec.layout {
-        if layout.blocks.len() > MAX_BLOCKS {
+fn check_layout(e: &mut Errors, spec: &SignSpec, layout: &crate::spec::Layout) {
+    if layout.blocks.len() > MAX_BLOCKS {
+        e.add(
+            "layout.blocks",
+            format!("最多 {MAX_BLOCKS} 个文字框（蒙古文、汉文、外文各一个）"),
+        );
+    }
+    for (i, block) in layout.blocks.iter().enumerate() {
+        validate_block(e, i, block);
+        validate_block_text(e, i, spec, block);
+        if layout.blocks[..i].iter().any(|b| b.script == block.script) {
             e.add(
-                "layout.blocks",
-                format!("最多 {MAX_BLOCKS} 个文字框（蒙古文、汉文、外文各一个）"),
+                format!("layout.blocks[{i}].script"),
+                format!("{}只能有一个文字框", script_name(block.script)),
             );
         }
-        for (i, block) in layout.blocks.iter().enumerate() {
-            validate_block(&mut e, i, block);
-            validate_block_text(&mut e, i, spec, block);
-            if layout.blocks[..i].iter().any(|b| b.script == block.script) {
-                e.add(
-                    format!("layout.blocks[{i}].script"),
-                    format!("{}只能有一个文字框", script_name(block.script)),
-                );
-            }
-        }
-        for script in [Script::Mn, Script::Zh, Script::Foreign] {
-            if !spec.texts.get(script).trim().is_empty() && layout.block(script).is_none() {
-                e.add(
-                    "layout.blocks",
-                    format!("版面缺少{}的文字框", script_name(script)),
-                );
-            }
-        }
     }
-
-    if e.0.is_empty() {
-        Ok(())
-    } else {
-        Err(e.0)
+    for script in [Script::Mn, Script::Zh, Script::Foreign] {
+        if !spec.texts.get(script).trim().is_empty() && layout.block(script).is_none() {
+            e.add(
+                "layout.blocks",
+                format!("版面缺少{}的文字框", script_name(script)),
+            );
+        }
     }
 }
 

@@ -382,6 +382,11 @@ function confirmApproval(d, onConfirm) {
   cancel.focus();
 }
 
+/** What the API says still stands in the way of `action` (its guards), as notices. */
+function blockers(d, action) {
+  return ((d.blocked_by || {})[action] || []).map((b) => h('p', { class: 'notice warn', dataset: { code: b.code }, text: b.message }));
+}
+
 function reviewerPanel(d, rev, msg) {
   const box = h('div', { class: 'panel' });
   const acts = d.available_actions;
@@ -389,8 +394,7 @@ function reviewerPanel(d, rev, msg) {
     const comment = h('textarea', { rows: 2, maxlength: 500 });
     append(box, [
       h('h3', { text: '批准' }),
-      d.translation_confirmed ? null : h('p', { class: 'notice warn', text: '蒙古文译文尚未经翻译人员确认，确认后才能批准。' }),
-      rev.verdict === 'fail' ? h('p', { class: 'notice warn', text: '这一版仍有不符合规定的问题，不能批准，请退回修改。' }) : null,
+      ...blockers(d, 'approve'),
       field('审批意见（可不填）', comment),
       h('button', {
         type: 'button',

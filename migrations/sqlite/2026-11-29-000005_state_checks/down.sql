@@ -1,0 +1,10 @@
+DROP TRIGGER IF EXISTS applications_status_check_insert;
+DROP TRIGGER IF EXISTS applications_status_check_update;
+DROP TRIGGER IF EXISTS events_action_check_insert;
+DROP TRIGGER IF EXISTS events_action_check_update;
+DROP TRIGGER IF EXISTS events_to_status_check_insert;
+DROP TRIGGER IF EXISTS events_to_status_check_update;
+DROP TRIGGER IF EXISTS events_from_status_check_insert;
+DROP TRIGGER IF EXISTS events_from_status_check_update;
+DROP TRIGGER IF EXISTS revisions_verdict_check_insert;
+DROP TRIGGER IF EXISTS revisions_verdict_check_update;

@@ -1,0 +1,5 @@
+//! The writes: a submission, and a transition of an existing application.
+
+pub mod revise;
+pub mod submit;
+pub mod transition;

@@ -1,0 +1,4 @@
+//! The reads: the list and the detail view.
+
+pub mod detail;
+pub mod list;

@@ -1,0 +1,189 @@
+//! Submitting, listing, reading and deciding applications; their images and previews. Each
+//! handler reads the request, calls one function and answers.
+
+mod files;
+mod flow;
+mod refusal;
+mod upload;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::extract::AuthUser;
+use super::AppState;
+use crate::applications::repo::{self, TransitionResult};
+use crate::applications::{ApplicationForm, Status, SubmitResult, TransitionRequest};
+use crate::error::{AppError, AppResult, ErrorBody};
+
+pub use files::{
+    __path_attachment, __path_revision_preview, attachment, revision_preview, AttachmentQuery,
+};
+
+/// The multipart body of a submission, for the API description.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct SubmissionForm {
+    /// JSON of [`ApplicationForm`].
+    #[schema(value_type = ApplicationForm)]
+    application: String,
+    /// One or more design images (PNG, JPEG or WebP; at most 8, 10 MiB each).
+    #[schema(value_type = Vec<String>, format = Binary)]
+    design: Vec<Vec<u8>>,
+}
+
+/// The multipart body of a resubmission.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ResubmissionForm {
+    /// JSON `{"action": "resubmit", "expected_version": N}`.
+    #[schema(value_type = Object)]
+    transition: String,
+    #[schema(value_type = ApplicationForm)]
+    application: String,
+    /// New design images; none keeps the previous ones.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    design: Vec<Vec<u8>>,
+}
+
+#[utoipa::path(post, path = "/api/v1/applications", tag = "applications",
+    security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "repeat-safe submission key")),
+    request_body(content = SubmissionForm, content_type = "multipart/form-data"),
+    responses((status = 201, body = SubmitResult),
+              (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 413, body = ErrorBody),
+              (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 503, body = ErrorBody, description = "decode memory is busy; see Retry-After")))]
+pub async fn submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    payload: web::Payload,
+) -> AppResult<HttpResponse> {
+    flow::submit(&req, &state, &user, payload).await
+}
+
+/// Highest page number: far past any real list, and `page × per_page` stays a valid offset.
+pub const MAX_PAGE: i64 = 1_000_000;
+pub const MAX_PER_PAGE: i64 = 100;
+
+/// 400 `invalid_query` naming the parameter.
+fn bad_parameter(name: &str, message: String) -> AppError {
+    AppError::bad_request("invalid_query", message)
+        .with_details(serde_json::json!({"parameter": name}))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ListQuery {
+    /// translating | in_review | changes_requested | approved | rejected | withdrawn
+    #[param(value_type = Option<Status>)]
+    pub status: Option<String>,
+    /// Year of first submission.
+    pub year: Option<i32>,
+    /// Part of the shop name or licence number (no control characters).
+    #[param(pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
+    pub q: Option<String>,
+    /// From 1 (default) to 1,000,000.
+    #[param(minimum = 1, maximum = 1_000_000)]
+    pub page: Option<i64>,
+    /// From 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<i64>,
+}
+
+impl ListQuery {
+    /// The filter the query asks for: 400 `invalid_query` naming a bad parameter.
+    fn filter(self) -> AppResult<repo::ListFilter> {
+        let q = self;
+        let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
+            None => None,
+            Some(s) => Some(Status::parse(s).ok_or_else(|| {
+                AppError::bad_request("invalid_query", format!("没有“{s}”这种状态"))
+            })?),
+        };
+        let page = q.page.unwrap_or(1);
+        let per_page = q.per_page.unwrap_or(20);
+        if !(1..=MAX_PAGE).contains(&page) {
+            return Err(bad_parameter(
+                "page",
+                format!("页码须在 1 到 {MAX_PAGE} 之间"),
+            ));
+        }
+        if !(1..=MAX_PER_PAGE).contains(&per_page) {
+            return Err(bad_parameter(
+                "per_page",
+                format!("每页须为 1–{MAX_PER_PAGE} 条"),
+            ));
+        }
+        if q.q
+            .as_deref()
+            .is_some_and(|t| crate::rules::has_control_chars(t, false))
+        {
+            return Err(bad_parameter("q", "搜索内容含有不可见的控制字符".into()));
+        }
+        Ok(repo::ListFilter {
+            status,
+            year: q.year,
+            q: q.q.map(|s| s.chars().take(100).collect()),
+            page,
+            per_page,
+        })
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/applications", tag = "applications",
+    security(("bearer" = [])), params(ListQuery),
+    responses((status = 200, body = repo::Page), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody)))]
+pub async fn list(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<ListQuery>,
+) -> AppResult<HttpResponse> {
+    let filter = query.into_inner().filter()?;
+    let actor = user.0;
+    let page = state
+        .db
+        .run(move |conn| repo::list(conn, &actor, &filter))
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+#[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "applications",
+    security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = repo::Detail), (status = 404, body = ErrorBody)))]
+pub async fn detail(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let actor = user.0;
+    let detail = state
+        .db
+        .run(move |conn| repo::detail(conn, &actor, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(detail))
+}
+
+#[utoipa::path(post, path = "/api/v1/applications/{id}/transitions", tag = "applications",
+    security(("bearer" = [])), params(("id" = String, Path)),
+    request_body(content(
+        (TransitionRequest = "application/json"),
+        (ResubmissionForm = "multipart/form-data"))),
+    responses((status = 200, body = TransitionResult),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
+              (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 503, body = ErrorBody, description = "decode memory is busy; see Retry-After")))]
+pub async fn transition(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> AppResult<HttpResponse> {
+    let result = flow::transition(&req, &state, user.0, path.into_inner(), payload).await?;
+    Ok(HttpResponse::Ok().json(result))
+}
