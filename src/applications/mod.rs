@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub use crate::engine::Evaluation;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::spec::{Finding, SignSpec, Verdict};
 pub use workflow::{Action, Status};
 
@@ -83,13 +83,13 @@ fn control_chars(label: &str) -> String {
 
 /// A 422 `invalid_application` listing every invalid field, or Ok when there is none.
 pub fn invalid_fields(problems: Vec<(String, String)>) -> AppResult<()> {
-    invalid_fields_as("invalid_application", "申请内容", problems)
+    invalid_fields_as(ErrorCode::InvalidApplication, "申请内容", problems)
 }
 
 /// A 422 with `code` listing every invalid field of `what` (e.g. 申请内容), or Ok when there
 /// is none. `details` is the list of `{"field", "message"}`.
 fn invalid_fields_as(
-    code: &'static str,
+    code: ErrorCode,
     what: &str,
     problems: Vec<(String, String)>,
 ) -> AppResult<()> {
@@ -109,7 +109,7 @@ fn invalid_fields_as(
         .into_iter()
         .map(|(field, message)| serde_json::json!({"field": field, "message": message}))
         .collect();
-    Err(AppError::unprocessable(code, message).with_details(details))
+    Err(AppError::explained(code, message).with_details(details))
 }
 
 /// What a submission answers (and an idempotent repeat answers again).
@@ -208,7 +208,7 @@ impl TransitionRequest {
                 format!("修改意见最多 {MAX_CHANGE_ITEMS} 条，请合并相近的意见"),
             ));
         }
-        invalid_fields_as("invalid_transition", "提交的内容", problems)
+        invalid_fields_as(ErrorCode::InvalidTransition, "提交的内容", problems)
     }
 }
 

@@ -11,7 +11,7 @@ use super::{ApplicationForm, ChangeItem, Evaluation, SubmitResult, WorkflowSetti
 use crate::auth::{Role, User};
 use crate::db::schema::{applications, attachments, events, revisions, users};
 use crate::db::{bump_count, next_approval_seq, write_tx, DbConn};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::spec::{Finding, Layout, SignSpec, Verdict};
 use crate::storage::DesignImage;
 
@@ -368,7 +368,7 @@ pub fn create(
 }
 
 fn is_unique_violation_app(e: &AppError) -> bool {
-    e.code == "duplicate"
+    e.code == ErrorCode::Duplicate
 }
 
 /// The application `actor` may see: a merchant only its own (another's answers 404).
@@ -479,8 +479,8 @@ pub fn precheck(
         return Err(version_conflict(app.version));
     }
     if refusal == Some(Refusal::State) {
-        return Err(AppError::unprocessable(
-            "illegal_transition",
+        return Err(AppError::explained(
+            ErrorCode::IllegalTransition,
             format!("申请当前状态为“{}”，不能{}", from.label(), action.label()),
         )
         .with_details(serde_json::json!({"status": from, "action": action})));
@@ -489,8 +489,8 @@ pub fn precheck(
 }
 
 fn version_conflict(current: i32) -> AppError {
-    AppError::conflict(
-        "version_conflict",
+    AppError::explained(
+        ErrorCode::VersionConflict,
         "该申请刚刚已被他人处理，请刷新后查看最新状态",
     )
     .with_details(serde_json::json!({"current_version": current}))
@@ -540,45 +540,45 @@ pub fn apply_transition(
         match input.action {
             Action::Approve => {
                 if !app.translation_confirmed {
-                    return Err(AppError::unprocessable(
-                        "translation_unconfirmed",
+                    return Err(AppError::explained(
+                        ErrorCode::TranslationUnconfirmed,
                         "蒙古文译文尚未经翻译人员确认，不能批准",
                     ));
                 }
                 if current.verdict() == Verdict::Fail {
-                    return Err(AppError::unprocessable(
-                        "findings_unresolved",
+                    return Err(AppError::explained(
+                        ErrorCode::FindingsUnresolved,
                         "该牌匾仍有不符合规定的问题，不能批准",
                     ));
                 }
             }
             Action::Reject if input.comment.as_deref().is_none_or(|c| c.trim().is_empty()) => {
-                return Err(AppError::unprocessable(
-                    "reason_required",
+                return Err(AppError::explained(
+                    ErrorCode::ReasonRequired,
                     "不予批准时必须写明理由",
                 ));
             }
             Action::RequestChanges => {
                 let items = input.items.clone().unwrap_or_default();
                 if items.is_empty() || items.iter().any(|i| i.message.trim().is_empty()) {
-                    return Err(AppError::unprocessable(
-                        "items_required",
+                    return Err(AppError::explained(
+                        ErrorCode::ItemsRequired,
                         "退回修改时请逐条写明需要修改的内容",
                     ));
                 }
                 details = Some(serde_json::json!({ "items": items }));
             }
             Action::ConfirmTranslation if app.translation_confirmed => {
-                return Err(AppError::unprocessable(
-                    "already_confirmed",
+                return Err(AppError::explained(
+                    ErrorCode::AlreadyConfirmed,
                     "蒙古文译文已经确认过了",
                 ));
             }
             Action::ConfirmTranslation => {
                 let spec = current.spec()?;
                 if spec.texts.mn.trim().is_empty() {
-                    return Err(AppError::unprocessable(
-                        "translation_missing",
+                    return Err(AppError::explained(
+                        ErrorCode::TranslationMissing,
                         "还没有蒙古文译文，无法确认",
                     ));
                 }

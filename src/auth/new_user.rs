@@ -5,7 +5,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::username::{self, Username};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 
 pub const MIN_PASSWORD_LEN: usize = 8;
 const MAX_PASSWORD_LEN: usize = 256;
@@ -41,7 +41,7 @@ impl Problems {
     }
 
     /// `Ok` when there is no problem, else 422 `code` listing every field.
-    pub fn into_result(self, code: &'static str) -> AppResult<()> {
+    pub fn into_result(self, code: ErrorCode) -> AppResult<()> {
         if self.0.is_empty() {
             return Ok(());
         }
@@ -56,7 +56,7 @@ impl Problems {
             .map(|(_, m)| *m)
             .collect::<Vec<_>>()
             .join("；");
-        Err(AppError::unprocessable(code, message).with_details(details))
+        Err(AppError::explained(code, message).with_details(details))
     }
 }
 
@@ -110,7 +110,7 @@ impl NewUser {
                 problems.push("phone", "电话号码格式不正确");
             }
         }
-        problems.into_result("invalid_user")?;
+        problems.into_result(ErrorCode::InvalidUser)?;
         let Some(username) = username else {
             return Err(AppError::internal("username passed without a value"));
         };

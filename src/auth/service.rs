@@ -2,7 +2,6 @@
 //! resets, disabling, the audit trail. Each one spends password hashes through the
 //! [`HashGate`] and answers with the service's errors.
 
-use actix_web::http::StatusCode;
 use chrono::{DateTime, Utc};
 use std::time::{Duration, Instant};
 
@@ -14,7 +13,7 @@ use super::ratelimit::{LoginLimiter, LoginPolicy, RetryAfter, WindowLimiter};
 use super::user::{self, CreatedBy};
 use super::{username, NewUser, Role, User};
 use crate::db::Db;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 
 /// The numbers behind [`Accounts`].
 #[derive(Debug, Clone)]
@@ -51,12 +50,10 @@ pub struct Accounts {
 
 fn busy(e: GateError) -> AppError {
     match e {
-        GateError::Busy => AppError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "service_unavailable",
-            "服务繁忙，请稍后再试",
-        )
-        .with_retry_after(gate::RETRY_AFTER_SECS),
+        GateError::Busy => {
+            AppError::explained(ErrorCode::ServiceUnavailable, "服务繁忙，请稍后再试")
+                .with_retry_after(gate::RETRY_AFTER_SECS)
+        }
         GateError::Task(cause) => AppError::internal(cause),
     }
 }
@@ -69,34 +66,22 @@ fn wait_text(secs: u64) -> String {
     }
 }
 
-fn too_many(code: &'static str, what: &str, RetryAfter(secs): RetryAfter) -> AppError {
-    AppError::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        code,
-        format!("{what}，请 {} 后再试", wait_text(secs)),
-    )
-    .with_details(serde_json::json!({"retry_after_secs": secs}))
-    .with_retry_after(secs)
+fn too_many(code: ErrorCode, what: &str, RetryAfter(secs): RetryAfter) -> AppError {
+    AppError::explained(code, format!("{what}，请 {} 后再试", wait_text(secs)))
+        .with_details(serde_json::json!({"retry_after_secs": secs}))
+        .with_retry_after(secs)
 }
 
 fn login_failed() -> AppError {
-    AppError::new(
-        StatusCode::UNAUTHORIZED,
-        "invalid_credentials",
-        "用户名或密码不正确",
-    )
+    AppError::explained(ErrorCode::InvalidCredentials, "用户名或密码不正确")
 }
 
 pub fn account_disabled() -> AppError {
-    AppError::new(
-        StatusCode::FORBIDDEN,
-        "account_disabled",
-        "该账号已停用，请联系管理员",
-    )
+    AppError::explained(ErrorCode::AccountDisabled, "该账号已停用，请联系管理员")
 }
 
 fn username_taken() -> AppError {
-    AppError::conflict("username_taken", "该用户名已被使用，请换一个")
+    AppError::explained(ErrorCode::UsernameTaken, "该用户名已被使用，请换一个")
 }
 
 /// 422 `invalid_password` naming `field` when `password` breaks the rules.
@@ -105,7 +90,7 @@ fn check_new_password(field: &'static str, password: &str) -> AppResult<()> {
     if let Some(problem) = password_problem(password) {
         problems.push(field, problem);
     }
-    problems.into_result("invalid_password")
+    problems.into_result(ErrorCode::InvalidPassword)
 }
 
 /// Ids are UUIDs; anything else names nobody (and never reaches the database).
@@ -156,7 +141,7 @@ impl Accounts {
         let new = new.validate()?;
         self.registrations
             .hit(addr, Instant::now())
-            .map_err(|r| too_many("too_many_registrations", "注册过于频繁", r))?;
+            .map_err(|r| too_many(ErrorCode::TooManyRegistrations, "注册过于频繁", r))?;
         if new.username.is_reserved() {
             return Err(username_taken());
         }
@@ -198,7 +183,7 @@ impl Accounts {
         let attempt = self
             .logins
             .begin(&key, addr, Instant::now())
-            .map_err(|r| too_many("too_many_attempts", "登录失败次数过多", r))?;
+            .map_err(|r| too_many(ErrorCode::TooManyAttempts, "登录失败次数过多", r))?;
         let row = db
             .run(move |conn| user::find_by_username(conn, &username))
             .await?;
@@ -233,17 +218,18 @@ impl Accounts {
     ) -> AppResult<()> {
         check_new_password("new_password", &new)?;
         if new == current {
-            return Err(
-                AppError::unprocessable("invalid_password", "新密码不能与当前密码相同")
-                    .with_details(serde_json::json!([{"field": "new_password",
-                "message": "新密码不能与当前密码相同"}])),
-            );
+            return Err(AppError::explained(
+                ErrorCode::InvalidPassword,
+                "新密码不能与当前密码相同",
+            )
+            .with_details(serde_json::json!([{"field": "new_password",
+                "message": "新密码不能与当前密码相同"}])));
         }
         let key = username::key_of(&me.username).unwrap_or_default();
         let attempt = self
             .logins
             .begin(&key, addr, Instant::now())
-            .map_err(|r| too_many("too_many_attempts", "密码错误次数过多", r))?;
+            .map_err(|r| too_many(ErrorCode::TooManyAttempts, "密码错误次数过多", r))?;
         let id = me.id.clone();
         let row = db
             .run(move |conn| user::find_row(conn, &id))
@@ -251,9 +237,11 @@ impl Accounts {
             .ok_or_else(AppError::unauthorized)?;
         if !self.verify(current, row.password_hash).await? {
             attempt.failed(Instant::now());
-            return Err(AppError::unprocessable("wrong_password", "当前密码不正确")
-                .with_details(serde_json::json!([{"field": "current_password",
-                    "message": "当前密码不正确"}])));
+            return Err(
+                AppError::explained(ErrorCode::WrongPassword, "当前密码不正确")
+                    .with_details(serde_json::json!([{"field": "current_password",
+                    "message": "当前密码不正确"}])),
+            );
         }
         attempt.succeeded(Instant::now());
         let hash = self.hash(new).await?;
@@ -294,8 +282,8 @@ impl Accounts {
     ) -> AppResult<User> {
         let id = user_id(id)?;
         if disabled && id == admin.id {
-            return Err(AppError::unprocessable(
-                "cannot_disable_self",
+            return Err(AppError::explained(
+                ErrorCode::CannotDisableSelf,
                 "不能停用自己的账号",
             ));
         }

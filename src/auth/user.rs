@@ -12,7 +12,7 @@ use super::username::{self, Username};
 use super::{NewUser, Role, ValidNewUser};
 use crate::db::schema::users;
 use crate::db::{is_unique_violation, write_tx, DbConn};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
@@ -64,7 +64,7 @@ impl TryFrom<UserRow> for User {
 }
 
 fn username_taken() -> AppError {
-    AppError::conflict("username_taken", "该用户名已被使用，请换一个")
+    AppError::explained(ErrorCode::UsernameTaken, "该用户名已被使用，请换一个")
 }
 
 /// Who creates an account (the actor of its `created` event).

@@ -16,7 +16,7 @@ use crate::applications::repo::{
 use crate::applications::{Action, ChangeItem};
 use crate::applications::{ApplicationForm, Evaluation, Status, SubmitResult, TransitionRequest};
 use crate::auth::Role;
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::spec::{DesignInfo, SignSpec};
 use crate::storage::images::{self, DesignFormat, ImageError};
 use crate::storage::{BudgetError, Variant};
@@ -49,16 +49,16 @@ pub struct ResubmissionForm {
 
 fn image_error(name: &str, e: ImageError) -> AppError {
     match e {
-        ImageError::Unsupported => AppError::unsupported_media(
-            "unsupported_image",
+        ImageError::Unsupported => AppError::explained(
+            ErrorCode::UnsupportedImage,
             format!("“{name}”不是 PNG、JPEG 或 WebP 图片，或文件已损坏"),
         ),
-        ImageError::TooLarge => AppError::too_large(
-            "file_too_large",
+        ImageError::TooLarge => AppError::explained(
+            ErrorCode::FileTooLarge,
             format!("设计图“{name}”超过 10 MB，请压缩后再上传"),
         ),
-        ImageError::TooManyPixels { width, height } => AppError::too_large(
-            "too_many_pixels",
+        ImageError::TooManyPixels { width, height } => AppError::explained(
+            ErrorCode::TooManyPixels,
             format!("设计图“{name}”尺寸过大（{width}×{height}），请不要超过 4000 万像素"),
         ),
     }
@@ -70,8 +70,7 @@ fn budget_error(state: &AppState, name: &str, probe: &images::Probe, e: BudgetEr
         BudgetError::TooBig {
             need_mib,
             budget_mib,
-        } => AppError::too_large(
-            "image_too_demanding",
+        } => AppError::explained(ErrorCode::ImageTooDemanding,
             format!(
                 "设计图“{name}”（{}×{}）解码需要约 {need_mib} MB 内存，超过服务器允许的 {budget_mib} MB，请缩小尺寸或转为 8 位色深后再上传",
                 probe.width, probe.height
@@ -181,8 +180,8 @@ fn idempotency_key(req: &HttpRequest) -> AppResult<Option<String>> {
     };
     match value.to_str() {
         Ok(k) if !k.trim().is_empty() && k.len() <= 200 => Ok(Some(k.trim().to_owned())),
-        _ => Err(AppError::bad_request(
-            "invalid_idempotency_key",
+        _ => Err(AppError::explained(
+            ErrorCode::InvalidIdempotencyKey,
             "Idempotency-Key 须为 1–200 个可见字符",
         )),
     }
@@ -219,8 +218,8 @@ pub async fn submit(
     let form: ApplicationForm = json_part(&parts, "application")?;
     form.validate()?;
     if parts.designs.is_empty() {
-        return Err(AppError::unprocessable(
-            "design_required",
+        return Err(AppError::explained(
+            ErrorCode::DesignRequired,
             "请至少上传一张牌匾设计图",
         ));
     }
@@ -256,7 +255,7 @@ pub const MAX_PER_PAGE: i64 = 100;
 
 /// 400 `invalid_query` naming the parameter.
 fn bad_parameter(name: &str, message: String) -> AppError {
-    AppError::bad_request("invalid_query", message)
+    AppError::explained(ErrorCode::InvalidQuery, message)
         .with_details(serde_json::json!({"parameter": name}))
 }
 
@@ -288,13 +287,12 @@ pub async fn list(
     query: web::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
     let q = query.into_inner();
-    let status =
-        match q.status.as_deref().filter(|s| !s.is_empty()) {
-            None => None,
-            Some(s) => Some(Status::parse(s).ok_or_else(|| {
-                AppError::bad_request("invalid_query", format!("没有“{s}”这种状态"))
-            })?),
-        };
+    let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(Status::parse(s).ok_or_else(|| {
+            AppError::explained(ErrorCode::InvalidQuery, format!("没有“{s}”这种状态"))
+        })?),
+    };
     let page = q.page.unwrap_or(1);
     let per_page = q.per_page.unwrap_or(20);
     if !(1..=MAX_PAGE).contains(&page) {
@@ -353,7 +351,10 @@ async fn json_body<T: serde::de::DeserializeOwned>(mut payload: web::Payload) ->
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| super::middleware::payload_error(&e))?;
         if buf.len() + chunk.len() > JSON_LIMIT {
-            return Err(AppError::too_large("body_too_large", "提交的内容过大"));
+            return Err(AppError::explained(
+                ErrorCode::BodyTooLarge,
+                "提交的内容过大",
+            ));
         }
         buf.extend_from_slice(&chunk);
     }
@@ -399,8 +400,8 @@ pub async fn transition(
         } else if is_json(&req) {
             (json_body(payload).await?, None, Vec::new())
         } else {
-            return Err(AppError::unsupported_media(
-                "unsupported_media_type",
+            return Err(AppError::explained(
+                ErrorCode::UnsupportedMediaType,
                 "请以 JSON 提交操作（重新提交申请时用 multipart/form-data）",
             ));
         };
@@ -433,8 +434,8 @@ pub async fn transition(
         Action::SupplyTranslation => {
             let mn = request.mn.clone().unwrap_or_default();
             if mn.trim().is_empty() {
-                return Err(AppError::unprocessable(
-                    "translation_missing",
+                return Err(AppError::explained(
+                    ErrorCode::TranslationMissing,
                     "请填写蒙古文译文",
                 ));
             }
@@ -455,10 +456,10 @@ pub async fn transition(
         Action::Resubmit => {
             let form = form.as_ref().ok_or_else(|| {
                 if is_multipart(&req) {
-                    AppError::bad_request("missing_part", "缺少“application”部分")
+                    AppError::explained(ErrorCode::MissingPart, "缺少“application”部分")
                 } else {
-                    AppError::unsupported_media(
-                        "unsupported_media_type",
+                    AppError::explained(
+                        ErrorCode::UnsupportedMediaType,
                         "重新提交申请请用 multipart/form-data，附上修改后的申请内容",
                     )
                 }

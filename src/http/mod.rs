@@ -12,7 +12,6 @@ pub mod public;
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::http::StatusCode;
 use actix_web::middleware::DefaultHeaders;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -24,7 +23,7 @@ use crate::auth::token::Keys;
 use crate::auth::Accounts;
 use crate::db::Db;
 use crate::engine::Engine;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::storage::{DecodeBudget, FileStore};
 
 /// Where the time comes from; tests fix it.
@@ -138,13 +137,12 @@ async fn api_not_found(req: HttpRequest) -> HttpResponse {
         .map(|(method, _)| method.to_ascii_uppercase())
         .collect();
     if allowed.is_empty() {
-        return AppError::new(StatusCode::NOT_FOUND, "route_not_found", "没有这个接口")
+        return AppError::explained(ErrorCode::RouteNotFound, "没有这个接口")
             .with_details(details)
             .error_response();
     }
-    let mut response = AppError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+    let mut response = AppError::explained(
+        ErrorCode::MethodNotAllowed,
         format!("该接口只支持 {} 请求", allowed.join("、")),
     )
     .with_details(details)
@@ -172,29 +170,29 @@ fn path_matches(pattern: &str, path: &str) -> bool {
 /// broken JSON, 422 for JSON of the wrong shape, 408 for a body that stalled.
 pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     let e = match &err {
-        JsonPayloadError::ContentType => AppError::unsupported_media(
-            "unsupported_media_type",
+        JsonPayloadError::ContentType => AppError::explained(
+            ErrorCode::UnsupportedMediaType,
             "请求内容须为 JSON（Content-Type: application/json）",
         ),
         JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
-            AppError::too_large("body_too_large", "提交的内容过大")
+            AppError::explained(ErrorCode::BodyTooLarge, "提交的内容过大")
         }
         JsonPayloadError::Deserialize(de) if de.is_data() => {
-            AppError::unprocessable("invalid_body", "提交的内容缺少必填项或类型不对")
+            AppError::explained(ErrorCode::InvalidBody, "提交的内容缺少必填项或类型不对")
                 .with_details(serde_json::json!({"reason": de.to_string()}))
         }
         JsonPayloadError::Deserialize(de) => {
-            AppError::bad_request("invalid_json", "提交的内容不是有效的 JSON")
+            AppError::explained(ErrorCode::InvalidJson, "提交的内容不是有效的 JSON")
                 .with_details(serde_json::json!({"reason": de.to_string()}))
         }
         JsonPayloadError::Payload(payload) => middleware::payload_error(payload),
-        _ => AppError::bad_request("invalid_body", "无法读取提交的内容"),
+        _ => AppError::explained(ErrorCode::UnreadableBody, "无法读取提交的内容"),
     };
     e.into()
 }
 
 pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    AppError::bad_request("invalid_query", "查询参数不正确")
+    AppError::explained(ErrorCode::InvalidQuery, "查询参数不正确")
         .with_details(serde_json::json!({"reason": err.to_string()}))
         .into()
 }

@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::preview::{invalid_spec, png_response, preview_width, PreviewQuery};
 use super::AppState;
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::rules::ProfileRef;
 use crate::spec::{DesignInfo, Finding, Layout, SignSpec, Verdict};
 use crate::stats;
@@ -144,14 +144,14 @@ pub async fn approval_stats(
         None | Some("json") => false,
         Some("csv") => true,
         Some(_) => {
-            return Err(AppError::bad_request(
-                "invalid_query",
+            return Err(AppError::explained(
+                ErrorCode::InvalidQuery,
                 "format 只能是 json 或 csv",
             ))
         }
     };
     if query.year.is_some_and(|y| !(1900..=9999).contains(&y)) {
-        return Err(AppError::bad_request("invalid_query", "年份不正确"));
+        return Err(AppError::explained(ErrorCode::InvalidQuery, "年份不正确"));
     }
     let response = match query.year {
         Some(year) => {

@@ -34,7 +34,11 @@ backend_test!(openapi_describes_every_route_and_only_those, |app| {
             _ => app.client.post(url).send().await.unwrap(),
         };
         let text = resp.text().await.unwrap();
-        assert!(!text.contains("route_not_found"), "{method} {path}: {text}");
+        // (The description itself lists every code, so look for the answer's code only.)
+        assert!(
+            !text.contains(r#""code":"route_not_found""#),
+            "{method} {path}: {text}"
+        );
     }
     for schema in [
         "SignSpec",
@@ -108,4 +112,22 @@ backend_test!(openapi_describes_every_route_and_only_those, |app| {
             );
         }
     }
+});
+
+backend_test!(openapi_lists_every_error_code, |app| {
+    let (status, doc) = body(app.get("/api/v1/openapi.json", None).await).await;
+    assert_eq!(status, 200);
+    let detail = &doc["components"]["schemas"]["ErrorDetail"]["properties"]["code"];
+    assert_eq!(detail["$ref"], "#/components/schemas/ErrorCode", "{detail}");
+    let listed: BTreeSet<String> = doc["components"]["schemas"]["ErrorCode"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    let all: BTreeSet<String> = signboard::error::ErrorCode::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    assert_eq!(listed, all);
 });
