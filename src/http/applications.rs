@@ -1,6 +1,7 @@
 //! Submitting, listing, reading and deciding applications; their images and previews.
 
 use actix_web::http::header;
+use actix_web::{get, post};
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 use serde::Deserialize;
@@ -187,7 +188,7 @@ fn idempotency_key(req: &HttpRequest) -> AppResult<Option<String>> {
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/applications", tag = "applications",
+#[utoipa::path(post, tag = "applications",
     security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header, description = "repeat-safe submission key")),
     request_body(content = SubmissionForm, content_type = "multipart/form-data"),
@@ -196,6 +197,7 @@ fn idempotency_key(req: &HttpRequest) -> AppResult<Option<String>> {
               (status = 403, body = ErrorBody), (status = 413, body = ErrorBody),
               (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
               (status = 503, body = ErrorBody, description = "decode memory is busy; see Retry-After")))]
+#[post("/applications")]
 pub async fn submit(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -277,10 +279,11 @@ pub struct ListQuery {
     pub per_page: Option<i64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/applications", tag = "applications",
+#[utoipa::path(get, tag = "applications",
     security(("bearer" = [])), params(ListQuery),
     responses((status = 200, body = repo::Page), (status = 400, body = ErrorBody),
               (status = 401, body = ErrorBody)))]
+#[get("/applications")]
 pub async fn list(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -328,9 +331,10 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(page))
 }
 
-#[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "applications",
+#[utoipa::path(get, tag = "applications",
     security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = repo::Detail), (status = 404, body = ErrorBody)))]
+#[get("/applications/{id}")]
 pub async fn detail(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -368,7 +372,7 @@ fn is_json(req: &HttpRequest) -> bool {
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("application/json"))
 }
 
-#[utoipa::path(post, path = "/api/v1/applications/{id}/transitions", tag = "applications",
+#[utoipa::path(post, tag = "applications",
     security(("bearer" = [])), params(("id" = String, Path)),
     request_body(content(
         (TransitionRequest = "application/json"),
@@ -378,6 +382,7 @@ fn is_json(req: &HttpRequest) -> bool {
               (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
               (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
               (status = 503, body = ErrorBody, description = "decode memory is busy; see Retry-After")))]
+#[post("/applications/{id}/transitions")]
 pub async fn transition(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -526,11 +531,12 @@ pub struct AttachmentQuery {
     pub thumb: Option<u8>,
 }
 
-#[utoipa::path(get, path = "/api/v1/applications/{id}/attachments/{attachment_id}",
+#[utoipa::path(get,
     tag = "applications", security(("bearer" = [])),
     params(("id" = String, Path), ("attachment_id" = String, Path), AttachmentQuery),
     responses((status = 200, description = "the image, without metadata", content_type = "image/*"),
               (status = 404, body = ErrorBody)))]
+#[get("/applications/{id}/attachments/{attachment_id}")]
 pub async fn attachment(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -580,12 +586,13 @@ pub async fn attachment(
         .body(bytes))
 }
 
-#[utoipa::path(get, path = "/api/v1/applications/{id}/revisions/{n}/preview.png",
+#[utoipa::path(get,
     tag = "applications", security(("bearer" = [])),
     params(("id" = String, Path), ("n" = i32, Path), PreviewQuery),
     responses((status = 200, description = "the sign as drawn", content_type = "image/png"),
               (status = 404, body = ErrorBody),
               (status = 422, body = ErrorBody, description = "the stored sign cannot be drawn")))]
+#[get("/applications/{id}/revisions/{n}/preview.png")]
 pub async fn revision_preview(
     state: web::Data<AppState>,
     user: AuthUser,
