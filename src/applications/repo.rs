@@ -518,6 +518,7 @@ fn claim(conn: &mut DbConn, app: &ApplicationRow) -> AppResult<()> {
 
 /// Applies a transition: compare-and-set on the version, the new revision if any, the event row
 /// and, on approval, the next approval number of the year, all in one transaction.
+#[allow(clippy::too_many_lines)] // Split by the applications work of issue 9.
 pub fn apply_transition(
     conn: &mut DbConn,
     settings: &WorkflowSettings,
@@ -881,6 +882,7 @@ fn names(
         .collect())
 }
 
+#[allow(clippy::too_many_lines)] // Split by the applications work of issue 9.
 pub fn detail(conn: &mut DbConn, actor: &User, id: &str) -> AppResult<Detail> {
     let app = get_visible(conn, actor, id)?;
     let revs: Vec<RevisionRow> = revisions::table

@@ -383,6 +383,7 @@ fn is_json(req: &HttpRequest) -> bool {
               (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
               (status = 503, body = ErrorBody, description = "decode memory is busy; see Retry-After")))]
 #[post("/applications/{id}/transitions")]
+#[allow(clippy::too_many_lines)] // Split by the applications work of issue 9.
 pub async fn transition(
     req: HttpRequest,
     state: web::Data<AppState>,
