@@ -22,7 +22,7 @@ pub struct UserRow {
     pub password_hash: String,
     pub display_name: String,
     pub phone: Option<String>,
-    pub role: String,
+    pub role: Role,
     pub created_at: NaiveDateTime,
     pub username_key: String,
     pub disabled: bool,
@@ -48,8 +48,7 @@ pub struct User {
 impl TryFrom<UserRow> for User {
     type Error = AppError;
     fn try_from(row: UserRow) -> AppResult<User> {
-        let role = Role::parse(&row.role)
-            .ok_or_else(|| AppError::internal(format!("unknown role {:?}", row.role)))?;
+        let role = row.role;
         Ok(User {
             id: row.id,
             username: row.username,
@@ -93,7 +92,7 @@ pub fn create_user(
         password_hash,
         display_name: new.display_name.clone(),
         phone: new.phone.clone(),
-        role: role.as_str().to_owned(),
+        role,
         created_at: now.naive_utc(),
         username_key: new.username.key().to_owned(),
         disabled: false,
@@ -243,7 +242,7 @@ pub fn random_password() -> String {
 /// Every official (not merchants), by username.
 pub fn list_officials(conn: &mut DbConn) -> AppResult<Vec<User>> {
     users::table
-        .filter(users::role.ne(Role::Merchant.as_str()))
+        .filter(users::role.ne(Role::Merchant))
         .select(UserRow::as_select())
         .order(users::username_key)
         .load(conn)?

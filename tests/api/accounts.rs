@@ -821,3 +821,45 @@ mod legacy_usernames_after_the_migration {
         legacy_names_keep_logging_in(legacy_app(crate::helpers::Backend::Postgres).await).await
     }
 }
+
+backend_test!(an_unknown_role_in_the_database_is_an_error, |app| {
+    use diesel::RunQueryDsl;
+    let token = app.merchant("m").await;
+    let (_, me) = body(app.get("/api/v1/me", Some(&token)).await).await;
+    let id = me["id"].as_str().unwrap().to_owned();
+    {
+        let mut conn = app.conn();
+        let conn: &mut signboard::db::DbConn = &mut conn;
+        let update = format!("UPDATE users SET role = 'wizard' WHERE id = '{id}'");
+        // The CHECK constraint would refuse the value: step around it, as a hand edit might.
+        match conn {
+            signboard::db::DbConn::Sqlite(c) => {
+                diesel::sql_query("PRAGMA ignore_check_constraints = ON")
+                    .execute(c)
+                    .unwrap();
+                diesel::sql_query(update).execute(c).unwrap();
+                diesel::sql_query("PRAGMA ignore_check_constraints = OFF")
+                    .execute(c)
+                    .unwrap();
+            }
+            signboard::db::DbConn::Postgres(c) => {
+                diesel::sql_query("ALTER TABLE users DROP CONSTRAINT users_role_check")
+                    .execute(c)
+                    .unwrap();
+                diesel::sql_query(update).execute(c).unwrap();
+            }
+        }
+        // The row itself cannot be read: the column is a `Role`, not a string.
+        assert!(signboard::auth::user::find_row(conn, &id).is_err());
+        let read = signboard::auth::find_by_id(conn, &id);
+        let err = read.expect_err("an unknown role must not read as a user");
+        assert_eq!(err.code, signboard::error::ErrorCode::InternalError);
+    }
+    let resp = app.get("/api/v1/me", Some(&token)).await;
+    let (status, v) = body(resp).await;
+    assert_eq!(
+        (status.as_u16(), error_code(&v).as_str()),
+        (500, "internal_error")
+    );
+    assert!(!v.to_string().contains("wizard"), "{v}");
+});

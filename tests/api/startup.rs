@@ -81,7 +81,7 @@ fn migrate_and_user_add_from_the_command_line() {
     let row = signboard::auth::find_by_username(&mut conn, "tr9")
         .unwrap()
         .unwrap();
-    assert_eq!(row.role, "translator");
+    assert_eq!(row.role.as_str(), "translator");
     assert!(
         signboard::auth::password::Hasher::new(256).verify("a-good-password", &row.password_hash)
     );
@@ -123,7 +123,7 @@ async fn first_start_creates_admin_once_and_keeps_a_private_secret() {
     let admin = signboard::auth::find_by_username(&mut conn, "admin")
         .unwrap()
         .unwrap();
-    assert_eq!(admin.role, "admin");
+    assert_eq!(admin.role.as_str(), "admin");
     drop(conn);
     drop(services);
     // A second start keeps the secret and makes no second admin.
