@@ -20,6 +20,7 @@ pub use user::{
     count_users, create_user, ensure_admin, find_by_id, find_by_username, list_officials,
     random_password, CreatedBy, User, UserRow,
 };
+pub use username::{LoginName, Username};
 
 /// A user's role, read and written as text through diesel: an unknown value in the database
 /// is an error, never a default.

@@ -11,7 +11,8 @@ use super::new_user::{password_problem, Problems};
 use super::password::Hasher;
 use super::ratelimit::{LoginLimiter, LoginPolicy, RetryAfter, WindowLimiter};
 use super::user::{self, CreatedBy};
-use super::{username, NewUser, Role, User};
+use super::username::LoginName;
+use super::{NewUser, Role, User};
 use crate::db::Db;
 use crate::error::{AppError, AppResult, ErrorCode};
 
@@ -178,14 +179,18 @@ impl Accounts {
         password: String,
         addr: &str,
     ) -> AppResult<User> {
+        let name = LoginName::parse(&username);
         // Text no name can match is still counted, under a key no name has.
-        let key = username::key_of(&username).unwrap_or_else(|| "\u{0}".into());
+        let key = name.as_ref().map_or("\u{0}", LoginName::key).to_owned();
         let attempt = self
             .logins
             .begin(&key, addr, Instant::now())
             .map_err(|r| too_many(ErrorCode::TooManyAttempts, "登录失败次数过多", r))?;
         let row = db
-            .run(move |conn| user::find_by_username(conn, &username))
+            .run(move |conn| match name {
+                Some(name) => user::find_by_username(conn, &name),
+                None => Ok(None),
+            })
             .await?;
         let hash = row
             .as_ref()
@@ -225,7 +230,9 @@ impl Accounts {
             .with_details(serde_json::json!([{"field": "new_password",
                 "message": "新密码不能与当前密码相同"}])));
         }
-        let key = username::key_of(&me.username).unwrap_or_default();
+        let key = LoginName::parse(&me.username)
+            .map(|n| n.key().to_owned())
+            .unwrap_or_default();
         let attempt = self
             .logins
             .begin(&key, addr, Instant::now())

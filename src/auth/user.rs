@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::events::{self, EventKind};
 use super::password::Hasher;
-use super::username::{self, Username};
+use super::username::{LoginName, Username};
 use super::{NewUser, Role, ValidNewUser};
 use crate::db::schema::users;
 use crate::db::{is_unique_violation, write_tx, DbConn};
@@ -119,13 +119,10 @@ pub fn create_user(
 /// The user a login name means: the exact name first (two names that collided before keys
 /// existed keep logging in as themselves), else the one with the same key. Text no name can
 /// match finds nobody.
-pub fn find_by_username(conn: &mut DbConn, raw: &str) -> AppResult<Option<UserRow>> {
-    let Some(key) = username::key_of(raw) else {
-        return Ok(None);
-    };
-    let exact = raw.trim();
+pub fn find_by_username(conn: &mut DbConn, name: &LoginName) -> AppResult<Option<UserRow>> {
+    let (exact, key) = (name.as_str(), name.key());
     let rows: Vec<UserRow> = users::table
-        .filter(users::username.eq(exact).or(users::username_key.eq(&key)))
+        .filter(users::username.eq(exact).or(users::username_key.eq(key)))
         .select(UserRow::as_select())
         .limit(2)
         .load(conn)?;
