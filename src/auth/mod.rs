@@ -1,6 +1,7 @@
 //! Accounts: users and roles, registration rules, password hashing, tokens, login limits and
 //! the audit trail of account changes. [`Accounts`] is what the HTTP layer calls.
 
+pub mod error;
 pub mod events;
 pub mod gate;
 pub mod new_user;
@@ -14,6 +15,7 @@ pub mod username;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub use error::{AccountError, AccountResult};
 pub use new_user::{is_phone, NewUser, ValidNewUser, MIN_PASSWORD_LEN};
 pub use service::Accounts;
 pub use user::{

@@ -35,7 +35,7 @@ async fn signed_in(state: Option<web::Data<AppState>>, token: Option<String>) ->
         .await?
         .ok_or_else(AppError::unauthorized)?;
     if user.disabled {
-        return Err(auth::service::account_disabled());
+        return Err(auth::AccountError::Disabled.into());
     }
     Ok(user)
 }

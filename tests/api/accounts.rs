@@ -882,6 +882,7 @@ backend_test!(an_unknown_role_in_the_database_is_an_error, |app| {
         assert!(signboard::auth::user::find_row(conn, &id).is_err());
         let read = signboard::auth::find_by_id(conn, &id);
         let err = read.expect_err("an unknown role must not read as a user");
+        let err = signboard::error::AppError::from(err);
         assert_eq!(err.code, signboard::error::ErrorCode::InternalError);
     }
     let resp = app.get("/api/v1/me", Some(&token)).await;
