@@ -398,6 +398,7 @@ impl From<crate::db::DbError> for AppError {
     fn from(e: crate::db::DbError) -> Self {
         match e {
             crate::db::DbError::Pool(cause) => AppError::pool(cause),
+            crate::db::DbError::Query(e) => e.into(),
             other => AppError::internal(other),
         }
     }
