@@ -19,10 +19,9 @@
 
 use super::breaks::{Breakable, LinePlan};
 use super::fonts::Fonts;
+use super::natural::{solve_lengths, Lengths, Natural};
 use super::raster::LINE_PITCH_EM;
-use crate::spec::{
-    Arrangement, Block, Color, Fit, Layout, Orientation, Script, SignSpec, TextMeasurer,
-};
+use crate::spec::{Arrangement, Block, Color, Fit, Layout, Orientation, Script, SignSpec};
 
 /// Box size across the lines, as a multiple of the text extent across them.
 const CROSS_PAD: f64 = 1.15;
@@ -46,77 +45,6 @@ const MORE_LINES_GAIN: f64 = 1.05;
 /// stretch factors stay within 0.5–2.0) with a margin, since the broken texts are measured
 /// again before the boxes are sized.
 const RATIO_RANGE: (f64, f64) = (0.26, 3.85);
-
-/// A text's shape at a font size of 1 mm: longest line and extent across, in em.
-#[derive(Debug, Clone, Copy)]
-struct Natural {
-    longest: f64,
-    across: f64,
-}
-
-impl Natural {
-    fn of(fonts: &Fonts, script: Script, text: &str, orientation: Orientation) -> Natural {
-        let m = fonts.measure(script, text, orientation, 1.0);
-        let longest = m
-            .line_lengths_mm
-            .iter()
-            .copied()
-            .filter(|v| v.is_finite())
-            .fold(0.0f64, f64::max);
-        let lines = m.line_lengths_mm.len().max(1) as f64;
-        Natural {
-            longest,
-            across: 1.0 + LINE_PITCH_EM * (lines - 1.0),
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.longest <= 1e-9
-    }
-}
-
-/// The length of each block along its lines (em), and whether it stretches.
-struct Lengths {
-    mn: f64,
-    zh: f64,
-    mn_fit: Fit,
-    zh_fit: Fit,
-}
-
-fn solve_lengths(mn: Natural, zh: Natural) -> Lengths {
-    match (mn.is_empty(), zh.is_empty()) {
-        (false, false) => {
-            let ratio = (mn.longest * mn.across) / (zh.longest * zh.across);
-            let s_mn = (1.0 / ratio.sqrt()).clamp(0.5, 2.0);
-            let s_zh = ratio.sqrt().clamp(0.5, 2.0);
-            Lengths {
-                mn: mn.longest * s_mn,
-                zh: zh.longest * s_zh,
-                mn_fit: Fit::Stretch,
-                zh_fit: Fit::Stretch,
-            }
-        }
-        // An empty text (a translation still pending) keeps a box the size of the other.
-        (true, false) => Lengths {
-            mn: zh.longest,
-            zh: zh.longest,
-            mn_fit: Fit::None,
-            zh_fit: Fit::None,
-        },
-        (false, true) => Lengths {
-            mn: mn.longest,
-            zh: mn.longest,
-            mn_fit: Fit::None,
-            zh_fit: Fit::None,
-        },
-        (true, true) => Lengths {
-            mn: 1.0,
-            zh: 1.0,
-            mn_fit: Fit::None,
-            zh_fit: Fit::None,
-        },
-    }
-}
 
 fn positive_or(v: f64, fallback: f64) -> f64 {
     if v.is_finite() && v > 0.0 {

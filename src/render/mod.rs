@@ -10,6 +10,7 @@ mod breaks;
 mod cache;
 mod compose;
 mod fonts;
+mod natural;
 mod raster;
 
 use std::borrow::Cow;
