@@ -61,6 +61,10 @@ fn edge_errors(op: &Operation) -> Vec<(&'static str, &'static str)> {
     };
     if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
         out.push(("401", "not signed in, or the token is invalid or expired"));
+        out.push((
+            "403",
+            "not allowed for this role, the account is disabled, or its password must be changed",
+        ));
     }
     if op.request_body.is_some() {
         out.extend([
