@@ -205,7 +205,7 @@ impl ErrorCode {
     }
 
     /// The name clients see, e.g. `version_conflict`.
-    pub fn as_str(self) -> String {
+    pub fn name(self) -> String {
         match serde_json::to_value(self) {
             Ok(Value::String(name)) => name,
             _ => format!("{self:?}"),
@@ -215,14 +215,14 @@ impl ErrorCode {
 
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.as_str())
+        f.write_str(&self.name())
     }
 }
 
 /// The OpenAPI schema: a string enum of every distinct name.
 impl utoipa::PartialSchema for ErrorCode {
     fn schema() -> RefOr<Schema> {
-        let mut names: Vec<String> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        let mut names: Vec<String> = ErrorCode::ALL.iter().map(|c| c.name()).collect();
         names.sort();
         names.dedup();
         ObjectBuilder::new()

@@ -60,7 +60,7 @@ const NAMES: &[&str] = &[
 
 #[test]
 fn serialised_names_are_unchanged() {
-    let mut names: Vec<String> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+    let mut names: Vec<String> = ErrorCode::ALL.iter().map(|c| c.name()).collect();
     names.sort();
     names.dedup();
     assert_eq!(names, NAMES);
@@ -82,7 +82,7 @@ fn every_code_has_a_status_and_a_chinese_message() {
     let server: Vec<String> = ErrorCode::ALL
         .iter()
         .filter(|c| c.status().is_server_error())
-        .map(|c| c.as_str())
+        .map(|c| c.name())
         .collect();
     assert_eq!(
         server,
@@ -92,7 +92,7 @@ fn every_code_has_a_status_and_a_chinese_message() {
 
 #[test]
 fn a_shared_name_keeps_one_status_per_variant() {
-    assert_eq!(ErrorCode::UnreadableBody.as_str(), "invalid_body");
+    assert_eq!(ErrorCode::UnreadableBody.name(), "invalid_body");
     assert_eq!(ErrorCode::UnreadableBody.status(), StatusCode::BAD_REQUEST);
     assert_eq!(
         ErrorCode::InvalidBody.status(),

@@ -151,7 +151,7 @@ backend_test!(openapi_lists_every_error_code, |app| {
         .collect();
     let all: BTreeSet<String> = signboard::error::ErrorCode::ALL
         .iter()
-        .map(|c| c.as_str())
+        .map(|c| c.name())
         .collect();
     assert_eq!(listed, all);
 });
