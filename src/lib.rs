@@ -20,7 +20,7 @@ pub mod storage;
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
-use actix_web::{web, App, HttpServer};
+use actix_web::{web, HttpServer};
 use std::net::TcpListener;
 use std::path::Path;
 use std::sync::Arc;
@@ -186,23 +186,22 @@ pub fn serve(services: Services, listener: TcpListener) -> Result<Server, StartE
     let fonts_dir = config.fonts_dir.clone();
     let body_timeout = config.body_timeout;
     let mut server = HttpServer::new(move || {
-        App::new()
-            .wrap(from_fn(move |req, next| {
-                http::middleware::body_timeout(body_timeout, req, next)
-            }))
-            .wrap(from_fn(http::middleware::no_store_json))
-            .wrap(http::security_headers())
-            .wrap(TracingLogger::default())
-            .app_data(state.clone())
-            .app_data(
-                web::JsonConfig::default()
-                    .limit(http::JSON_LIMIT)
-                    .error_handler(http::json_error),
-            )
-            .app_data(web::QueryConfig::default().error_handler(http::query_error))
-            .app_data(web::PathConfig::default().error_handler(http::path_error))
-            .configure(http::routes)
-            .configure(|cfg| http::static_files(cfg, static_dir.clone(), fonts_dir.clone()))
+        let (app, _) = http::openapi::app();
+        app.wrap(from_fn(move |req, next| {
+            http::middleware::body_timeout(body_timeout, req, next)
+        }))
+        .wrap(from_fn(http::middleware::no_store_json))
+        .wrap(http::security_headers())
+        .wrap(TracingLogger::default())
+        .app_data(state.clone())
+        .app_data(
+            web::JsonConfig::default()
+                .limit(http::JSON_LIMIT)
+                .error_handler(http::json_error),
+        )
+        .app_data(web::QueryConfig::default().error_handler(http::query_error))
+        .app_data(web::PathConfig::default().error_handler(http::path_error))
+        .configure(|cfg| http::static_files(cfg, static_dir.clone(), fonts_dir.clone()))
     })
     .listen(listener)
     .map_err(|e| StartError(format!("cannot listen: {e}")))?;

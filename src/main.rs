@@ -133,13 +133,15 @@ fn run(cli: Cli) -> Result<(), String> {
                 display_name,
                 phone: None,
             };
-            let new = new.validate().map_err(|e| e.message)?;
+            let new = new
+                .validate()
+                .map_err(|e| signboard::error::AppError::from(e).message().to_owned())?;
             let db = Db::connect(&config.database, 1)?;
             db.migrate()?;
             let hash = Hasher::new(config.argon2_memory_kib).hash(&new.password)?;
             let mut conn = db.get().map_err(|e| e.to_string())?;
             let user = auth::create_user(&mut conn, &new, role, hash, auth::CreatedBy::System)
-                .map_err(|e| e.message)?;
+                .map_err(|e| signboard::error::AppError::from(e).message().to_owned())?;
             println!("created {} ({})", user.username, user.role.as_str());
             Ok(())
         }

@@ -70,6 +70,29 @@ fn violations(spec: &SignSpec, layout: &Layout) -> Vec<String> {
     let (Some(mn), Some(zh)) = (layout.block(Script::Mn), layout.block(Script::Zh)) else {
         return vec!["missing block".into()];
     };
+    pair_violations(spec, mn, zh, &mut v);
+    for b in &layout.blocks {
+        block_violations(spec, b, &mut v);
+    }
+    let overlap =
+        mn.x < zh.x + zh.w && zh.x < mn.x + mn.w && mn.y < zh.y + zh.h && zh.y < mn.y + mn.h;
+    if overlap {
+        v.push("L2 overlap".into());
+    }
+    if let Some(f) = layout.block(Script::Foreign) {
+        let after = |o: &Block| f.y >= o.y + o.h || f.x >= o.x + o.w;
+        if !(after(mn) && after(zh)) {
+            v.push("R13 order".into());
+        }
+        if f.font_size_mm > mn.font_size_mm || f.font_size_mm > zh.font_size_mm {
+            v.push("R13 size".into());
+        }
+    }
+    v
+}
+
+/// R3, R4, R6, R7, R9 and R10 between the Mongolian and the Chinese block.
+fn pair_violations(spec: &SignSpec, mn: &Block, zh: &Block, v: &mut Vec<String>) {
     let stacked = mn.y + mn.h <= zh.y;
     let beside = mn.x + mn.w <= zh.x;
     match spec.sign.arrangement {
@@ -115,53 +138,40 @@ fn violations(spec: &SignSpec, layout: &Layout) -> Vec<String> {
     if mn.color != zh.color || mn.material != zh.material || mn.illuminated != zh.illuminated {
         v.push("R10 materials".into());
     }
-    for b in &layout.blocks {
-        if let Some(text) = &b.text {
-            if !same_up_to_breaks(spec.texts.get(b.script), text, b.script != Script::Mn) {
-                v.push(format!(
-                    "block text {:?} is not the spec's text: {text:?}",
-                    b.script
-                ));
-            }
-        }
-        let text = spec.block_text(b);
-        let (along, across, factor) = extent(b, text);
-        if along > b.line_axis_len() + EPS || across > b.cross_axis_len() + EPS {
+}
+
+/// One block's text, L1 (overflow, stretch) and L2 (bounds).
+fn block_violations(spec: &SignSpec, b: &Block, v: &mut Vec<String>) {
+    if let Some(text) = &b.text {
+        if !same_up_to_breaks(spec.texts.get(b.script), text, b.script != Script::Mn) {
             v.push(format!(
-                "L1 overflow {:?}: {along}×{across} in {}×{}",
-                b.script,
-                b.line_axis_len(),
-                b.cross_axis_len()
+                "block text {:?} is not the spec's text: {text:?}",
+                b.script
             ));
         }
-        if b.fit == Fit::Stretch && !in_range(factor, 0.5, 2.0) {
-            v.push(format!("L1 stretch {:?} {factor}", b.script));
-        }
-        let inside = b.x >= 0.0
-            && b.y >= 0.0
-            && b.w > 0.0
-            && b.h > 0.0
-            && b.x + b.w <= spec.sign.width_mm
-            && b.y + b.h <= spec.sign.height_mm;
-        if !inside {
-            v.push(format!("L2 bounds {:?}", b.script));
-        }
     }
-    let overlap =
-        mn.x < zh.x + zh.w && zh.x < mn.x + mn.w && mn.y < zh.y + zh.h && zh.y < mn.y + mn.h;
-    if overlap {
-        v.push("L2 overlap".into());
+    let text = spec.block_text(b);
+    let (along, across, factor) = extent(b, text);
+    if along > b.line_axis_len() + EPS || across > b.cross_axis_len() + EPS {
+        v.push(format!(
+            "L1 overflow {:?}: {along}×{across} in {}×{}",
+            b.script,
+            b.line_axis_len(),
+            b.cross_axis_len()
+        ));
     }
-    if let Some(f) = layout.block(Script::Foreign) {
-        let after = |o: &Block| f.y >= o.y + o.h || f.x >= o.x + o.w;
-        if !(after(mn) && after(zh)) {
-            v.push("R13 order".into());
-        }
-        if f.font_size_mm > mn.font_size_mm || f.font_size_mm > zh.font_size_mm {
-            v.push("R13 size".into());
-        }
+    if b.fit == Fit::Stretch && !in_range(factor, 0.5, 2.0) {
+        v.push(format!("L1 stretch {:?} {factor}", b.script));
     }
-    v
+    let inside = b.x >= 0.0
+        && b.y >= 0.0
+        && b.w > 0.0
+        && b.h > 0.0
+        && b.x + b.w <= spec.sign.width_mm
+        && b.y + b.h <= spec.sign.height_mm;
+    if !inside {
+        v.push(format!("L2 bounds {:?}", b.script));
+    }
 }
 
 /// The natural area ratio (mn / zh) at one font size, for the text arrangement's orientation.

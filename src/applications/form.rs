@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 
 use super::license::LicenceNo;
 use crate::contact::Phone;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::rules::{InvalidField, ValidSpec};
 use crate::spec::SignSpec;
 
@@ -101,7 +101,7 @@ impl ApplicationForm {
                 phone,
                 spec,
             }),
-            _ => Err(refusal("invalid_application", "申请内容", problems)),
+            _ => Err(refusal(ErrorCode::InvalidApplication, "申请内容", problems)),
         }
     }
 }
@@ -116,20 +116,24 @@ pub(crate) fn control_chars(label: &str) -> String {
 
 /// A spec that failed validation as one 422 `invalid_application` listing every field.
 pub fn invalid_spec(invalid: Vec<InvalidField>) -> AppError {
-    refusal("invalid_application", "申请内容", fields(invalid).collect())
+    refusal(
+        ErrorCode::InvalidApplication,
+        "申请内容",
+        fields(invalid).collect(),
+    )
 }
 
 /// A 422 `invalid_application` listing every invalid field, or Ok when there is none.
 pub fn invalid_fields(problems: Vec<(String, String)>) -> AppResult<()> {
     match problems.is_empty() {
         true => Ok(()),
-        false => Err(refusal("invalid_application", "申请内容", problems)),
+        false => Err(refusal(ErrorCode::InvalidApplication, "申请内容", problems)),
     }
 }
 
 /// A 422 with `code` listing every invalid field of `what` (e.g. 申请内容). `details` is the
 /// list of `{"field", "message"}`.
-pub(crate) fn refusal(code: &'static str, what: &str, problems: Vec<(String, String)>) -> AppError {
+pub(crate) fn refusal(code: ErrorCode, what: &str, problems: Vec<(String, String)>) -> AppError {
     if problems.is_empty() {
         return AppError::internal("a refusal without problems");
     }
@@ -146,5 +150,5 @@ pub(crate) fn refusal(code: &'static str, what: &str, problems: Vec<(String, Str
         .into_iter()
         .map(|(field, message)| serde_json::json!({"field": field, "message": message}))
         .collect();
-    AppError::unprocessable(code, message).with_details(details)
+    AppError::explained(code, message).with_details(details)
 }

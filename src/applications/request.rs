@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use super::form::{control_chars, refusal};
 use super::states::Action;
 use super::workflow::RequestFacts;
-use crate::error::AppResult;
+use crate::error::{AppResult, ErrorCode};
 
 /// Longest comment or reason of a decision, in characters.
 pub const MAX_COMMENT_CHARS: usize = 2000;
@@ -177,7 +177,11 @@ impl TransitionRequest {
         }
         match problems.is_empty() {
             true => Ok(()),
-            false => Err(refusal("invalid_transition", "提交的内容", problems)),
+            false => Err(refusal(
+                ErrorCode::InvalidTransition,
+                "提交的内容",
+                problems,
+            )),
         }
     }
 }

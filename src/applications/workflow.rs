@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use super::states::{Action, Status};
 use crate::auth::Role;
+use crate::error::ErrorCode;
 use crate::spec::{SignSpec, Verdict};
 
 /// Where a transition leads.
@@ -44,14 +45,14 @@ pub enum Guard {
 
 impl Guard {
     /// The error code of the refusal when the guard does not hold.
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> ErrorCode {
         match self {
-            Guard::TranslationConfirmed => "translation_unconfirmed",
-            Guard::NoErrorFinding => "findings_unresolved",
-            Guard::NotYetConfirmed => "already_confirmed",
-            Guard::TranslationPresent | Guard::MongolianGiven => "translation_missing",
-            Guard::ReasonGiven => "reason_required",
-            Guard::ItemsGiven => "items_required",
+            Guard::TranslationConfirmed => ErrorCode::TranslationUnconfirmed,
+            Guard::NoErrorFinding => ErrorCode::FindingsUnresolved,
+            Guard::NotYetConfirmed => ErrorCode::AlreadyConfirmed,
+            Guard::TranslationPresent | Guard::MongolianGiven => ErrorCode::TranslationMissing,
+            Guard::ReasonGiven => ErrorCode::ReasonRequired,
+            Guard::ItemsGiven => ErrorCode::ItemsRequired,
         }
     }
 
@@ -261,7 +262,7 @@ pub struct Offer {
 /// A guard that fails now: its refusal code and why, in Chinese.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Blocker {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: &'static str,
 }
 
@@ -343,7 +344,7 @@ mod tests {
         let offers = available(InReview, Reviewer, &facts);
         let approve = offers.iter().find(|o| o.action == Action::Approve);
         let codes: Vec<_> = approve
-            .map(|o| o.blocked_by.iter().map(|b| b.code).collect())
+            .map(|o| o.blocked_by.iter().map(|b| b.code.name()).collect())
             .unwrap_or_default();
         assert_eq!(codes, ["translation_unconfirmed", "findings_unresolved"]);
     }

@@ -6,9 +6,9 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::error::{AccountError, AccountResult};
 use crate::db::schema::{user_events, users};
 use crate::db::DbConn;
-use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -91,7 +91,7 @@ pub struct UserEvent {
 }
 
 /// The events of one user, oldest first.
-pub fn list(conn: &mut DbConn, user_id: &str) -> AppResult<Vec<UserEvent>> {
+pub fn list(conn: &mut DbConn, user_id: &str) -> AccountResult<Vec<UserEvent>> {
     let rows: Vec<(String, Option<String>, NaiveDateTime)> = user_events::table
         .filter(user_events::user_id.eq(user_id))
         .select((user_events::kind, user_events::actor_id, user_events::at))
@@ -107,7 +107,7 @@ pub fn list(conn: &mut DbConn, user_id: &str) -> AppResult<Vec<UserEvent>> {
     rows.iter()
         .map(|(kind, actor_id, at)| {
             let kind = EventKind::parse(kind)
-                .ok_or_else(|| AppError::internal(format!("unknown user event {kind:?}")))?;
+                .ok_or_else(|| AccountError::internal(format!("unknown user event {kind:?}")))?;
             let actor = actor_id.as_deref().and_then(|id| {
                 actors.iter().find(|a| a.0 == id).map(|a| Actor {
                     id: a.0.clone(),

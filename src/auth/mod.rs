@@ -1,6 +1,7 @@
 //! Accounts: users and roles, registration rules, password hashing, tokens, login limits and
 //! the audit trail of account changes. [`Accounts`] is what the HTTP layer calls.
 
+pub mod error;
 pub mod events;
 pub mod gate;
 pub mod new_user;
@@ -14,14 +15,31 @@ pub mod username;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub use error::{AccountError, AccountResult};
 pub use new_user::{is_phone, NewUser, ValidNewUser, MIN_PASSWORD_LEN};
 pub use service::Accounts;
 pub use user::{
     count_users, create_user, ensure_admin, find_by_id, find_by_username, list_officials,
     random_password, CreatedBy, User, UserRow,
 };
+pub use username::{LoginName, Username};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+/// A user's role, read and written as text through diesel: an unknown value in the database
+/// is an error, never a default.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Merchant,
@@ -48,5 +66,29 @@ impl Role {
             "admin" => Some(Role::Admin),
             _ => None,
         }
+    }
+}
+
+impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for Role
+where
+    DB: diesel::backend::Backend,
+    String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+        let text = String::from_sql(bytes)?;
+        Role::parse(&text).ok_or_else(|| format!("unknown role {text:?} in the database").into())
+    }
+}
+
+impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for Role
+where
+    DB: diesel::backend::Backend,
+    str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+{
+    fn to_sql<'b>(
+        &'b self,
+        out: &mut diesel::serialize::Output<'b, '_, DB>,
+    ) -> diesel::serialize::Result {
+        self.as_str().to_sql(out)
     }
 }

@@ -4,8 +4,8 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::error::{AccountError, AccountResult, Problems};
 use super::username::{self, Username};
-use crate::error::{AppError, AppResult};
 
 pub const MIN_PASSWORD_LEN: usize = 8;
 const MAX_PASSWORD_LEN: usize = 256;
@@ -31,35 +31,6 @@ pub struct ValidNewUser {
     pub phone: Option<String>,
 }
 
-/// Problems with submitted fields, each named.
-#[derive(Debug, Default)]
-pub struct Problems(Vec<(&'static str, &'static str)>);
-
-impl Problems {
-    pub fn push(&mut self, field: &'static str, message: &'static str) {
-        self.0.push((field, message));
-    }
-
-    /// `Ok` when there is no problem, else 422 `code` listing every field.
-    pub fn into_result(self, code: &'static str) -> AppResult<()> {
-        if self.0.is_empty() {
-            return Ok(());
-        }
-        let details: Vec<_> = self
-            .0
-            .iter()
-            .map(|(field, message)| serde_json::json!({"field": field, "message": message}))
-            .collect();
-        let message = self
-            .0
-            .iter()
-            .map(|(_, m)| *m)
-            .collect::<Vec<_>>()
-            .join("；");
-        Err(AppError::unprocessable(code, message).with_details(details))
-    }
-}
-
 /// Whether `s` holds a control character (NUL, escapes, line breaks …); no account field has
 /// a use for one, and PostgreSQL refuses NUL outright.
 pub fn has_control(s: &str) -> bool {
@@ -81,7 +52,7 @@ pub fn password_problem(password: &str) -> Option<&'static str> {
 }
 
 impl NewUser {
-    pub fn validate(self) -> AppResult<ValidNewUser> {
+    pub fn validate(self) -> AccountResult<ValidNewUser> {
         let mut problems = Problems::default();
         let username = if has_control(&self.username) {
             problems.push("username", "用户名不能包含控制字符");
@@ -110,9 +81,9 @@ impl NewUser {
                 problems.push("phone", "电话号码格式不正确");
             }
         }
-        problems.into_result("invalid_user")?;
+        problems.into_result(AccountError::InvalidUser)?;
         let Some(username) = username else {
-            return Err(AppError::internal("username passed without a value"));
+            return Err(AccountError::internal("username passed without a value"));
         };
         Ok(ValidNewUser {
             display_name: if display_name.is_empty() {
@@ -155,15 +126,10 @@ mod tests {
         let err = new("sh\0op", "巴\0特尔", Some("138\u{0}0000000"))
             .validate()
             .unwrap_err();
-        let fields: Vec<_> = err
-            .details
-            .as_ref()
-            .unwrap()
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| d["field"].as_str().unwrap().to_owned())
-            .collect();
+        let super::AccountError::InvalidUser(problems) = err else {
+            panic!("{err:?}");
+        };
+        let fields: Vec<_> = problems.0.iter().map(|(field, _)| *field).collect();
         assert_eq!(fields, ["username", "display_name", "phone"]);
     }
 

@@ -2,19 +2,19 @@
 //! resets, disabling, the audit trail. Each one spends password hashes through the
 //! [`HashGate`] and answers with the service's errors.
 
-use actix_web::http::StatusCode;
 use chrono::{DateTime, Utc};
 use std::time::{Duration, Instant};
 
+use super::error::{AccountError, AccountResult, Limit, Problems};
 use super::events::{self, EventKind, UserEvent};
 use super::gate::{self, GateError, HashGate};
-use super::new_user::{password_problem, Problems};
+use super::new_user::password_problem;
 use super::password::Hasher;
 use super::ratelimit::{LoginLimiter, LoginPolicy, RetryAfter, WindowLimiter};
 use super::user::{self, CreatedBy};
-use super::{username, NewUser, Role, User};
+use super::username::LoginName;
+use super::{NewUser, Role, User};
 use crate::db::Db;
-use crate::error::{AppError, AppResult};
 
 /// The numbers behind [`Accounts`].
 #[derive(Debug, Clone)]
@@ -49,70 +49,41 @@ pub struct Accounts {
     registrations: WindowLimiter,
 }
 
-fn busy(e: GateError) -> AppError {
+fn busy(e: GateError) -> AccountError {
     match e {
-        GateError::Busy => AppError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "service_unavailable",
-            "服务繁忙，请稍后再试",
-        )
-        .with_retry_after(gate::RETRY_AFTER_SECS),
-        GateError::Task(cause) => AppError::internal(cause),
+        GateError::Busy => AccountError::Busy {
+            retry_after: gate::RETRY_AFTER_SECS,
+        },
+        GateError::Task(cause) => AccountError::internal(cause),
     }
 }
 
-fn wait_text(secs: u64) -> String {
-    if secs < 60 {
-        format!("{secs} 秒")
-    } else {
-        format!("{} 分钟", secs.div_ceil(60))
-    }
+fn too_many(limit: Limit) -> impl FnOnce(RetryAfter) -> AccountError {
+    move |RetryAfter(retry_after)| AccountError::TooMany { limit, retry_after }
 }
 
-fn too_many(code: &'static str, what: &str, RetryAfter(secs): RetryAfter) -> AppError {
-    AppError::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        code,
-        format!("{what}，请 {} 后再试", wait_text(secs)),
-    )
-    .with_details(serde_json::json!({"retry_after_secs": secs}))
-    .with_retry_after(secs)
+fn login_failed() -> AccountError {
+    AccountError::InvalidCredentials
 }
 
-fn login_failed() -> AppError {
-    AppError::new(
-        StatusCode::UNAUTHORIZED,
-        "invalid_credentials",
-        "用户名或密码不正确",
-    )
-}
-
-pub fn account_disabled() -> AppError {
-    AppError::new(
-        StatusCode::FORBIDDEN,
-        "account_disabled",
-        "该账号已停用，请联系管理员",
-    )
-}
-
-fn username_taken() -> AppError {
-    AppError::conflict("username_taken", "该用户名已被使用，请换一个")
+fn username_taken() -> AccountError {
+    AccountError::UsernameTaken
 }
 
 /// 422 `invalid_password` naming `field` when `password` breaks the rules.
-fn check_new_password(field: &'static str, password: &str) -> AppResult<()> {
+fn check_new_password(field: &'static str, password: &str) -> AccountResult<()> {
     let mut problems = Problems::default();
     if let Some(problem) = password_problem(password) {
         problems.push(field, problem);
     }
-    problems.into_result("invalid_password")
+    problems.into_result(AccountError::InvalidPassword)
 }
 
 /// Ids are UUIDs; anything else names nobody (and never reaches the database).
-fn user_id(id: &str) -> AppResult<String> {
+fn user_id(id: &str) -> AccountResult<String> {
     uuid::Uuid::parse_str(id)
         .map(|u| u.to_string())
-        .map_err(|_| AppError::not_found())
+        .map_err(|_| AccountError::NotFound)
 }
 
 impl Accounts {
@@ -134,16 +105,16 @@ impl Accounts {
         &self.gate
     }
 
-    async fn hash(&self, password: String) -> AppResult<String> {
+    async fn hash(&self, password: String) -> AccountResult<String> {
         let hasher = self.hasher;
         self.gate
             .run(move || hasher.hash(&password))
             .await
             .map_err(busy)?
-            .map_err(AppError::internal)
+            .map_err(AccountError::internal)
     }
 
-    async fn verify(&self, password: String, hash: String) -> AppResult<bool> {
+    async fn verify(&self, password: String, hash: String) -> AccountResult<bool> {
         let hasher = self.hasher;
         self.gate
             .run(move || hasher.verify(&password, &hash))
@@ -152,11 +123,11 @@ impl Accounts {
     }
 
     /// A merchant registering from `addr`.
-    pub async fn register(&self, db: &Db, new: NewUser, addr: &str) -> AppResult<User> {
+    pub async fn register(&self, db: &Db, new: NewUser, addr: &str) -> AccountResult<User> {
         let new = new.validate()?;
         self.registrations
             .hit(addr, Instant::now())
-            .map_err(|r| too_many("too_many_registrations", "注册过于频繁", r))?;
+            .map_err(too_many(Limit::Registrations))?;
         if new.username.is_reserved() {
             return Err(username_taken());
         }
@@ -176,7 +147,7 @@ impl Accounts {
         admin: &User,
         new: NewUser,
         role: Role,
-    ) -> AppResult<User> {
+    ) -> AccountResult<User> {
         let new = new.validate()?;
         let hash = self.hash(new.password.clone()).await?;
         let admin_id = admin.id.clone();
@@ -192,15 +163,19 @@ impl Accounts {
         username: String,
         password: String,
         addr: &str,
-    ) -> AppResult<User> {
+    ) -> AccountResult<User> {
+        let name = LoginName::parse(&username);
         // Text no name can match is still counted, under a key no name has.
-        let key = username::key_of(&username).unwrap_or_else(|| "\u{0}".into());
+        let key = name.as_ref().map_or("\u{0}", LoginName::key).to_owned();
         let attempt = self
             .logins
             .begin(&key, addr, Instant::now())
-            .map_err(|r| too_many("too_many_attempts", "登录失败次数过多", r))?;
+            .map_err(too_many(Limit::Logins))?;
         let row = db
-            .run(move |conn| user::find_by_username(conn, &username))
+            .run(move |conn| match name {
+                Some(name) => user::find_by_username(conn, &name),
+                None => Ok(None),
+            })
             .await?;
         let hash = row
             .as_ref()
@@ -210,7 +185,7 @@ impl Accounts {
             Some(row) => {
                 attempt.succeeded(Instant::now());
                 if row.disabled {
-                    return Err(account_disabled());
+                    return Err(AccountError::Disabled);
                 }
                 User::try_from(row)
             }
@@ -230,30 +205,26 @@ impl Accounts {
         new: String,
         addr: &str,
         now: DateTime<Utc>,
-    ) -> AppResult<()> {
+    ) -> AccountResult<()> {
         check_new_password("new_password", &new)?;
         if new == current {
-            return Err(
-                AppError::unprocessable("invalid_password", "新密码不能与当前密码相同")
-                    .with_details(serde_json::json!([{"field": "new_password",
-                "message": "新密码不能与当前密码相同"}])),
-            );
+            return Err(AccountError::SamePassword);
         }
-        let key = username::key_of(&me.username).unwrap_or_default();
+        let key = LoginName::parse(&me.username)
+            .map(|n| n.key().to_owned())
+            .unwrap_or_default();
         let attempt = self
             .logins
             .begin(&key, addr, Instant::now())
-            .map_err(|r| too_many("too_many_attempts", "密码错误次数过多", r))?;
+            .map_err(too_many(Limit::PasswordChecks))?;
         let id = me.id.clone();
         let row = db
             .run(move |conn| user::find_row(conn, &id))
             .await?
-            .ok_or_else(AppError::unauthorized)?;
+            .ok_or(AccountError::Unauthorized)?;
         if !self.verify(current, row.password_hash).await? {
             attempt.failed(Instant::now());
-            return Err(AppError::unprocessable("wrong_password", "当前密码不正确")
-                .with_details(serde_json::json!([{"field": "current_password",
-                    "message": "当前密码不正确"}])));
+            return Err(AccountError::WrongPassword);
         }
         attempt.succeeded(Instant::now());
         let hash = self.hash(new).await?;
@@ -272,7 +243,7 @@ impl Accounts {
         id: &str,
         new: String,
         now: DateTime<Utc>,
-    ) -> AppResult<()> {
+    ) -> AccountResult<()> {
         let id = user_id(id)?;
         check_new_password("new_password", &new)?;
         let hash = self.hash(new).await?;
@@ -291,13 +262,10 @@ impl Accounts {
         id: &str,
         disabled: bool,
         now: DateTime<Utc>,
-    ) -> AppResult<User> {
+    ) -> AccountResult<User> {
         let id = user_id(id)?;
         if disabled && id == admin.id {
-            return Err(AppError::unprocessable(
-                "cannot_disable_self",
-                "不能停用自己的账号",
-            ));
+            return Err(AccountError::CannotDisableSelf);
         }
         let admin_id = admin.id.clone();
         db.run(move |conn| user::set_disabled(conn, &id, disabled, &admin_id, now))
@@ -305,10 +273,10 @@ impl Accounts {
     }
 
     /// The audit trail of `id`, oldest first; 404 for nobody.
-    pub async fn events(&self, db: &Db, id: &str) -> AppResult<Vec<UserEvent>> {
+    pub async fn events(&self, db: &Db, id: &str) -> AccountResult<Vec<UserEvent>> {
         let id = user_id(id)?;
         db.run(move |conn| {
-            user::find_row(conn, &id)?.ok_or_else(AppError::not_found)?;
+            user::find_row(conn, &id)?.ok_or(AccountError::NotFound)?;
             events::list(conn, &id)
         })
         .await

@@ -6,13 +6,13 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::error::{AccountError, AccountResult};
 use super::events::{self, EventKind};
 use super::password::Hasher;
-use super::username::{self, Username};
+use super::username::{LoginName, Username};
 use super::{NewUser, Role, ValidNewUser};
 use crate::db::schema::users;
 use crate::db::{is_unique_violation, write_tx, DbConn};
-use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
@@ -22,7 +22,7 @@ pub struct UserRow {
     pub password_hash: String,
     pub display_name: String,
     pub phone: Option<String>,
-    pub role: String,
+    pub role: Role,
     pub created_at: NaiveDateTime,
     pub username_key: String,
     pub disabled: bool,
@@ -46,10 +46,9 @@ pub struct User {
 }
 
 impl TryFrom<UserRow> for User {
-    type Error = AppError;
-    fn try_from(row: UserRow) -> AppResult<User> {
-        let role = Role::parse(&row.role)
-            .ok_or_else(|| AppError::internal(format!("unknown role {:?}", row.role)))?;
+    type Error = AccountError;
+    fn try_from(row: UserRow) -> AccountResult<User> {
+        let role = row.role;
         Ok(User {
             id: row.id,
             username: row.username,
@@ -63,8 +62,8 @@ impl TryFrom<UserRow> for User {
     }
 }
 
-fn username_taken() -> AppError {
-    AppError::conflict("username_taken", "该用户名已被使用，请换一个")
+fn username_taken() -> AccountError {
+    AccountError::UsernameTaken
 }
 
 /// Who creates an account (the actor of its `created` event).
@@ -85,7 +84,7 @@ pub fn create_user(
     role: Role,
     password_hash: String,
     by: CreatedBy<'_>,
-) -> AppResult<User> {
+) -> AccountResult<User> {
     let now = Utc::now();
     let row = UserRow {
         id: uuid::Uuid::new_v4().to_string(),
@@ -93,7 +92,7 @@ pub fn create_user(
         password_hash,
         display_name: new.display_name.clone(),
         phone: new.phone.clone(),
-        role: role.as_str().to_owned(),
+        role,
         created_at: now.naive_utc(),
         username_key: new.username.key().to_owned(),
         disabled: false,
@@ -120,13 +119,10 @@ pub fn create_user(
 /// The user a login name means: the exact name first (two names that collided before keys
 /// existed keep logging in as themselves), else the one with the same key. Text no name can
 /// match finds nobody.
-pub fn find_by_username(conn: &mut DbConn, raw: &str) -> AppResult<Option<UserRow>> {
-    let Some(key) = username::key_of(raw) else {
-        return Ok(None);
-    };
-    let exact = raw.trim();
+pub fn find_by_username(conn: &mut DbConn, name: &LoginName) -> AccountResult<Option<UserRow>> {
+    let (exact, key) = (name.as_str(), name.key());
     let rows: Vec<UserRow> = users::table
-        .filter(users::username.eq(exact).or(users::username_key.eq(&key)))
+        .filter(users::username.eq(exact).or(users::username_key.eq(key)))
         .select(UserRow::as_select())
         .limit(2)
         .load(conn)?;
@@ -134,7 +130,7 @@ pub fn find_by_username(conn: &mut DbConn, raw: &str) -> AppResult<Option<UserRo
     Ok(rows.into_iter().nth(pick))
 }
 
-pub fn find_row(conn: &mut DbConn, id: &str) -> AppResult<Option<UserRow>> {
+pub fn find_row(conn: &mut DbConn, id: &str) -> AccountResult<Option<UserRow>> {
     Ok(users::table
         .filter(users::id.eq(id))
         .select(UserRow::as_select())
@@ -142,11 +138,11 @@ pub fn find_row(conn: &mut DbConn, id: &str) -> AppResult<Option<UserRow>> {
         .optional()?)
 }
 
-pub fn find_by_id(conn: &mut DbConn, id: &str) -> AppResult<Option<User>> {
+pub fn find_by_id(conn: &mut DbConn, id: &str) -> AccountResult<Option<User>> {
     find_row(conn, id)?.map(User::try_from).transpose()
 }
 
-pub fn count_users(conn: &mut DbConn) -> AppResult<i64> {
+pub fn count_users(conn: &mut DbConn) -> AccountResult<i64> {
     Ok(users::table.count().get_result(conn)?)
 }
 
@@ -159,7 +155,7 @@ pub fn set_password(
     actor_id: &str,
     kind: EventKind,
     at: DateTime<Utc>,
-) -> AppResult<()> {
+) -> AccountResult<()> {
     let must_change = kind == EventKind::PasswordReset;
     write_tx(conn, |conn| {
         let n = diesel::update(users::table.filter(users::id.eq(user_id)))
@@ -169,7 +165,7 @@ pub fn set_password(
             ))
             .execute(conn)?;
         if n == 0 {
-            return Err(AppError::not_found());
+            return Err(AccountError::NotFound);
         }
         Ok(events::record(conn, user_id, Some(actor_id), kind, at)?)
     })
@@ -182,7 +178,7 @@ pub fn set_disabled(
     disabled: bool,
     actor_id: &str,
     at: DateTime<Utc>,
-) -> AppResult<User> {
+) -> AccountResult<User> {
     write_tx(conn, |conn| {
         let n = diesel::update(
             users::table
@@ -199,7 +195,7 @@ pub fn set_disabled(
             };
             events::record(conn, user_id, Some(actor_id), kind, at)?;
         }
-        find_by_id(conn, user_id)?.ok_or_else(AppError::not_found)
+        find_by_id(conn, user_id)?.ok_or(AccountError::NotFound)
     })
 }
 
@@ -209,7 +205,7 @@ pub fn ensure_admin(
     conn: &mut DbConn,
     hasher: &Hasher,
     given: Option<&str>,
-) -> AppResult<Option<String>> {
+) -> AccountResult<Option<String>> {
     if count_users(conn)? > 0 {
         return Ok(None);
     }
@@ -218,7 +214,7 @@ pub fn ensure_admin(
         .map(str::to_owned)
         .or_else(|| generated.clone())
         .unwrap_or_default();
-    let hash = hasher.hash(&password).map_err(AppError::internal)?;
+    let hash = hasher.hash(&password).map_err(AccountError::internal)?;
     let new = NewUser {
         username: "admin".into(),
         password,
@@ -241,9 +237,9 @@ pub fn random_password() -> String {
 }
 
 /// Every official (not merchants), by username.
-pub fn list_officials(conn: &mut DbConn) -> AppResult<Vec<User>> {
+pub fn list_officials(conn: &mut DbConn) -> AccountResult<Vec<User>> {
     users::table
-        .filter(users::role.ne(Role::Merchant.as_str()))
+        .filter(users::role.ne(Role::Merchant))
         .select(UserRow::as_select())
         .order(users::username_key)
         .load(conn)?
@@ -253,7 +249,7 @@ pub fn list_officials(conn: &mut DbConn) -> AppResult<Vec<User>> {
 }
 
 /// Whether `name` is free to take (used before spending a hash on it).
-pub fn is_taken(conn: &mut DbConn, name: &Username) -> AppResult<bool> {
+pub fn is_taken(conn: &mut DbConn, name: &Username) -> AccountResult<bool> {
     let n: i64 = users::table
         .filter(users::username_key.eq(name.key()))
         .count()

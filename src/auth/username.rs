@@ -57,9 +57,38 @@ impl Username {
     }
 }
 
+/// A name typed at login (or a stored name, looked up again): any text a stored name could
+/// match, with its comparison key. Only [`LoginName::parse`] makes one, so every lookup
+/// compares by the same key as registration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginName {
+    typed: String,
+    key: String,
+}
+
+impl LoginName {
+    /// `None` for text no stored name can match (control characters, nothing).
+    pub fn parse(raw: &str) -> Option<LoginName> {
+        let key = key_of(raw)?;
+        Some(LoginName {
+            typed: raw.trim().to_owned(),
+            key,
+        })
+    }
+
+    /// The name as typed, trimmed (an exact match wins over a key match).
+    pub fn as_str(&self) -> &str {
+        &self.typed
+    }
+
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+}
+
 /// The comparison key of any login name; `None` for text no stored name can match (control
-/// characters, which PostgreSQL would also refuse to compare).
-pub fn key_of(raw: &str) -> Option<String> {
+/// characters, which PostgreSQL would also refuse to compare). The one place case is decided.
+fn key_of(raw: &str) -> Option<String> {
     let raw = raw.trim();
     if raw.is_empty() || raw.chars().any(char::is_control) {
         return None;
@@ -108,6 +137,9 @@ mod tests {
             assert_eq!(Username::parse(raw), None, "{raw:?}");
         }
         assert_eq!(key_of("adm\0in"), None);
+        assert_eq!(LoginName::parse("adm\0in"), None);
+        let login = LoginName::parse(" ＳＨＯＰ_1 ").unwrap();
+        assert_eq!((login.as_str(), login.key()), ("ＳＨＯＰ_1", "shop_1"));
         assert!(Username::parse("a.b-c_d").is_some());
         assert!(!Username::parse("shop1").unwrap().is_reserved());
     }

@@ -14,13 +14,16 @@ use std::time::Duration;
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
-/// The pool could not hand out a connection, or the blocking pool could not run the work.
+/// The pool could not hand out a connection, the blocking pool could not run the work, or a
+/// query failed.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     #[error("no database connection: {0}")]
     Pool(#[from] r2d2::PoolError),
     #[error("blocking task failed: {0}")]
     Blocking(String),
+    #[error("database: {0}")]
+    Query(#[from] diesel::result::Error),
 }
 
 #[derive(diesel::MultiConnection)]

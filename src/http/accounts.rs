@@ -1,6 +1,7 @@
 //! Registration, login, the current user and the admin's management of accounts. Each
 //! handler turns HTTP into one call of [`crate::auth::Accounts`].
 
+use actix_web::{get, patch, post};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -12,12 +13,13 @@ use crate::auth::events::UserEvent;
 use crate::auth::{NewUser, Role, User};
 use crate::error::{AppError, AppResult, ErrorBody};
 
-#[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts",
+#[utoipa::path(post, tag = "accounts",
     request_body = NewUser,
     responses((status = 201, body = User), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody),
               (status = 429, body = ErrorBody, description = "too many registrations from this address; see Retry-After"),
               (status = 503, body = ErrorBody, description = "busy; see Retry-After")))]
+#[post("/auth/register")]
 pub async fn register(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -46,12 +48,13 @@ pub struct LoginResponse {
     pub user: User,
 }
 
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts",
+#[utoipa::path(post, tag = "accounts",
     request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody, description = "account_disabled"),
               (status = 429, body = ErrorBody, description = "too many failures; see Retry-After"),
               (status = 503, body = ErrorBody, description = "busy; see Retry-After")))]
+#[post("/auth/login")]
 pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -75,9 +78,10 @@ pub async fn login(
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
+#[utoipa::path(get, tag = "accounts", security(("bearer" = [])),
     responses((status = 200, body = User), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody, description = "account_disabled")))]
+#[get("/me")]
 pub async fn me(user: SignedIn) -> HttpResponse {
     HttpResponse::Ok().json(user.0)
 }
@@ -88,12 +92,13 @@ pub struct PasswordChange {
     pub new_password: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", security(("bearer" = [])),
+#[utoipa::path(post, tag = "accounts", security(("bearer" = [])),
     request_body = PasswordChange,
     responses((status = 204, description = "changed"), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody, description = "account_disabled"),
               (status = 422, body = ErrorBody, description = "wrong_password or invalid_password"),
               (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
+#[post("/me/password")]
 pub async fn change_password(
     req: HttpRequest,
     user: SignedIn,
@@ -126,10 +131,11 @@ pub struct NewOfficial {
     pub role: Role,
 }
 
-#[utoipa::path(post, path = "/api/v1/users", tag = "accounts", security(("bearer" = [])),
+#[utoipa::path(post, tag = "accounts", security(("bearer" = [])),
     request_body = NewOfficial,
     responses((status = 201, body = User), (status = 403, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/users")]
 pub async fn create_official(
     user: AuthUser,
     state: web::Data<AppState>,
@@ -144,8 +150,9 @@ pub async fn create_official(
     Ok(HttpResponse::Created().json(created))
 }
 
-#[utoipa::path(get, path = "/api/v1/users", tag = "accounts", security(("bearer" = [])),
+#[utoipa::path(get, tag = "accounts", security(("bearer" = [])),
     responses((status = 200, body = Vec<User>), (status = 403, body = ErrorBody)))]
+#[get("/users")]
 pub async fn list_users(user: AuthUser, state: web::Data<AppState>) -> AppResult<HttpResponse> {
     user.require(&[Role::Admin])?;
     let users = state.db.run(crate::auth::list_officials).await?;
@@ -157,12 +164,13 @@ pub struct PasswordReset {
     pub new_password: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/users/{id}/password", tag = "accounts",
+#[utoipa::path(post, tag = "accounts",
     security(("bearer" = [])), request_body = PasswordReset,
     params(("id" = String, Path, description = "user id")),
     responses((status = 204, description = "reset; the user must change it at next login"),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
+#[post("/users/{id}/password")]
 pub async fn reset_password(
     user: AuthUser,
     state: web::Data<AppState>,
@@ -183,12 +191,13 @@ pub struct UserPatch {
     pub disabled: bool,
 }
 
-#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "accounts",
+#[utoipa::path(patch, tag = "accounts",
     security(("bearer" = [])), request_body = UserPatch,
     params(("id" = String, Path, description = "user id")),
     responses((status = 200, body = User), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody),
               (status = 422, body = ErrorBody, description = "cannot_disable_self")))]
+#[patch("/users/{id}")]
 pub async fn update_user(
     user: AuthUser,
     state: web::Data<AppState>,
@@ -204,10 +213,11 @@ pub async fn update_user(
     Ok(HttpResponse::Ok().json(updated))
 }
 
-#[utoipa::path(get, path = "/api/v1/users/{id}/events", tag = "accounts",
+#[utoipa::path(get, tag = "accounts",
     security(("bearer" = [])), params(("id" = String, Path, description = "user id")),
     responses((status = 200, body = Vec<UserEvent>), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody)))]
+#[get("/users/{id}/events")]
 pub async fn user_events(
     user: AuthUser,
     state: web::Data<AppState>,

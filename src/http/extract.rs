@@ -11,7 +11,7 @@ use std::task::Poll;
 use super::middleware::BodyEnded;
 use super::AppState;
 use crate::auth::{self, Role, User};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::storage::{MAX_FILES, MAX_FILE_BYTES};
 
 /// The user of a valid bearer token, enabled and not owing a password change: 401 without a
@@ -27,11 +27,7 @@ async fn signed_in(state: Option<web::Data<AppState>>, token: Option<String>) ->
     let state = state.ok_or_else(|| AppError::internal("state missing"))?;
     let token = token.ok_or_else(AppError::unauthorized)?;
     let claims = state.keys.verify(&token).ok_or_else(|| {
-        AppError::new(
-            actix_web::http::StatusCode::UNAUTHORIZED,
-            "invalid_token",
-            "登录已过期或无效，请重新登录",
-        )
+        AppError::explained(ErrorCode::InvalidToken, "登录已过期或无效，请重新登录")
     })?;
     let user = state
         .db
@@ -39,7 +35,7 @@ async fn signed_in(state: Option<web::Data<AppState>>, token: Option<String>) ->
         .await?
         .ok_or_else(AppError::unauthorized)?;
     if user.disabled {
-        return Err(auth::service::account_disabled());
+        return Err(auth::AccountError::Disabled.into());
     }
     Ok(user)
 }
@@ -74,9 +70,8 @@ impl FromRequest for AuthUser {
         Box::pin(async move {
             let user = signed_in(state, token).await?;
             if user.must_change_password {
-                return Err(AppError::new(
-                    actix_web::http::StatusCode::FORBIDDEN,
-                    "password_change_required",
+                return Err(AppError::explained(
+                    ErrorCode::PasswordChangeRequired,
                     "请先修改密码后再继续使用",
                 ));
             }
@@ -130,8 +125,11 @@ fn multipart_error(e: MultipartError) -> AppError {
             return super::middleware::body_timed_out();
         }
     }
-    AppError::bad_request("invalid_multipart", "上传内容格式不正确，请重新提交")
-        .with_details(serde_json::json!({"reason": e.to_string()}))
+    AppError::explained(
+        ErrorCode::InvalidMultipart,
+        "上传内容格式不正确，请重新提交",
+    )
+    .with_details(serde_json::json!({"reason": e.to_string()}))
 }
 
 /// Reads a multipart body with limits on every part, the number of designs and the whole body.
@@ -142,8 +140,8 @@ pub async fn read_parts(
     json_names: &[&str],
 ) -> AppResult<Parts> {
     if !is_multipart(req) {
-        return Err(AppError::unsupported_media(
-            "unsupported_media_type",
+        return Err(AppError::explained(
+            ErrorCode::UnsupportedMediaType,
             "请以 multipart/form-data 方式提交申请和设计图",
         ));
     }
@@ -164,8 +162,8 @@ pub async fn read_parts(
         let name = field.name().unwrap_or_default().to_owned();
         let (limit, is_design) = if name == "design" {
             if parts.designs.len() >= MAX_FILES {
-                return Err(AppError::unprocessable(
-                    "too_many_files",
+                return Err(AppError::explained(
+                    ErrorCode::TooManyFiles,
                     format!("每份申请最多上传 {MAX_FILES} 张设计图"),
                 ));
             }
@@ -173,8 +171,8 @@ pub async fn read_parts(
         } else if json_names.contains(&name.as_str()) {
             (JSON_PART_LIMIT, false)
         } else {
-            return Err(AppError::bad_request(
-                "unknown_part",
+            return Err(AppError::explained(
+                ErrorCode::UnknownPart,
                 format!("无法识别的上传内容“{name}”"),
             ));
         };
@@ -193,8 +191,8 @@ pub async fn read_parts(
             total += chunk.len();
             if buf.len() + chunk.len() > limit {
                 return Err(if is_design {
-                    AppError::too_large(
-                        "file_too_large",
+                    AppError::explained(
+                        ErrorCode::FileTooLarge,
                         format!("设计图“{filename}”超过 10 MB，请压缩后再上传"),
                     )
                 } else {
@@ -209,8 +207,8 @@ pub async fn read_parts(
         if is_design {
             parts.designs.push((filename, buf));
         } else if parts.json.insert(name.clone(), buf).is_some() {
-            return Err(AppError::bad_request(
-                "duplicate_part",
+            return Err(AppError::explained(
+                ErrorCode::DuplicatePart,
                 format!("“{name}”只能提交一次"),
             ));
         }
@@ -235,14 +233,14 @@ async fn next_unless_stuck<S: Stream + Unpin>(
 }
 
 fn too_large_body() -> AppError {
-    AppError::too_large("body_too_large", "提交的内容过大")
+    AppError::explained(ErrorCode::BodyTooLarge, "提交的内容过大")
 }
 
 /// Parses a JSON part like the JSON extractor would: 400 for broken JSON, 422 for the wrong
 /// shape, 400 when the part is missing.
 pub fn json_part<T: serde::de::DeserializeOwned>(parts: &Parts, name: &str) -> AppResult<T> {
     let bytes = parts.json.get(name).ok_or_else(|| {
-        AppError::bad_request("missing_part", format!("缺少“{name}”部分"))
+        AppError::explained(ErrorCode::MissingPart, format!("缺少“{name}”部分"))
             .with_details(serde_json::json!({"part": name}))
     })?;
     parse_json(bytes, Some(name))
@@ -257,10 +255,11 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(
     serde_json::from_slice(bytes).map_err(|e| {
         let details = serde_json::json!({"part": part, "reason": e.to_string()});
         if e.is_data() {
-            AppError::unprocessable("invalid_body", "提交的内容缺少必填项或类型不对")
+            AppError::explained(ErrorCode::InvalidBody, "提交的内容缺少必填项或类型不对")
                 .with_details(details)
         } else {
-            AppError::bad_request("invalid_json", "提交的内容不是有效的 JSON").with_details(details)
+            AppError::explained(ErrorCode::InvalidJson, "提交的内容不是有效的 JSON")
+                .with_details(details)
         }
     })
 }

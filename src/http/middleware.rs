@@ -13,7 +13,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 
 /// Replaces the request's body with one that fails with a timeout error when the client sends
 /// nothing for `idle`: every extractor (JSON, multipart) then sees [`is_timeout`] errors
@@ -83,15 +83,14 @@ pub fn payload_error(e: &PayloadError) -> AppError {
     if is_timeout(e) {
         body_timed_out()
     } else {
-        AppError::bad_request("invalid_body", "无法读取提交的内容")
+        AppError::explained(ErrorCode::UnreadableBody, "无法读取提交的内容")
             .with_details(serde_json::json!({"reason": e.to_string()}))
     }
 }
 
 pub fn body_timed_out() -> AppError {
-    AppError::new(
-        actix_web::http::StatusCode::REQUEST_TIMEOUT,
-        "body_timeout",
+    AppError::explained(
+        ErrorCode::BodyTimeout,
         "上传中断或过慢，请检查网络后重新提交",
     )
 }

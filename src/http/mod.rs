@@ -1,4 +1,4 @@
-//! The HTTP face: one route table, the shared state, the error shape for actix's own
+//! The HTTP face: one route list (served and documented together), the shared state, the error shape for actix's own
 //! extractor errors, security headers and the static pages.
 
 pub mod accounts;
@@ -12,19 +12,21 @@ pub mod public;
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::http::StatusCode;
 use actix_web::middleware::DefaultHeaders;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;
 use std::sync::Arc;
+use utoipa::openapi::OpenApi;
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::applications::WorkflowSettings;
 use crate::auth::token::Keys;
 use crate::auth::Accounts;
 use crate::db::Db;
 use crate::engine::Engine;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::storage::{DecodeBudget, FileStore};
 
 /// Where the time comes from; tests fix it.
@@ -56,95 +58,52 @@ pub struct AppState {
 /// Largest JSON body (a sign spec with long texts fits many times over).
 pub const JSON_LIMIT: usize = 1024 * 1024;
 
-/// The route table. Every route is listed here and in [`openapi::ApiDoc`]; a test holds the
-/// two together.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(public::healthz))
+/// The route list: every API route is registered and documented by the same `service` call
+/// (a handler without `#[utoipa::path]` does not compile here), so the served routes and the
+/// OpenAPI paths cannot differ. Add an endpoint by adding its handler here.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(public::healthz)
         .route("/healthz", web::route().to(api_not_found))
         .service(
-            web::scope("/api/v1")
-                .route("/auth/register", web::post().to(accounts::register))
-                .route("/auth/login", web::post().to(accounts::login))
-                .route("/me", web::get().to(accounts::me))
-                .route("/me/password", web::post().to(accounts::change_password))
-                .route("/users", web::post().to(accounts::create_official))
-                .route("/users", web::get().to(accounts::list_users))
-                .route("/users/{id}", web::patch().to(accounts::update_user))
-                .route(
-                    "/users/{id}/password",
-                    web::post().to(accounts::reset_password),
-                )
-                .route("/users/{id}/events", web::get().to(accounts::user_events))
-                .route("/applications", web::post().to(applications::submit))
-                .route("/applications", web::get().to(applications::list))
-                .route("/applications/{id}", web::get().to(applications::detail))
-                .route(
-                    "/applications/{id}/transitions",
-                    web::post().to(applications::transition),
-                )
-                .route(
-                    "/applications/{id}/attachments/{attachment_id}",
-                    web::get().to(applications::attachment),
-                )
-                .route(
-                    "/applications/{id}/revisions/{n}/preview.png",
-                    web::get().to(applications::revision_preview),
-                )
-                .route("/check", web::post().to(public::check))
-                .route("/preview", web::post().to(public::preview))
-                .route("/rules", web::get().to(public::rules))
-                .route("/stats/approvals", web::get().to(public::approval_stats))
-                .route("/openapi.json", web::get().to(openapi::serve))
+            scope("/api/v1")
+                .service(accounts::register)
+                .service(accounts::login)
+                .service(accounts::me)
+                .service(accounts::change_password)
+                .service(accounts::create_official)
+                .service(accounts::list_users)
+                .service(accounts::update_user)
+                .service(accounts::reset_password)
+                .service(accounts::user_events)
+                .service(applications::submit)
+                .service(applications::list)
+                .service(applications::detail)
+                .service(applications::transition)
+                .service(applications::attachment)
+                .service(applications::revision_preview)
+                .service(public::check)
+                .service(public::preview)
+                .service(public::rules)
+                .service(public::approval_stats)
+                .service(openapi::serve)
                 .default_service(web::to(api_not_found)),
         );
 }
 
-/// The `(method, path)` of every route, as in [`routes`].
-pub const ROUTES: &[(&str, &str)] = &[
-    ("get", "/healthz"),
-    ("post", "/api/v1/auth/register"),
-    ("post", "/api/v1/auth/login"),
-    ("get", "/api/v1/me"),
-    ("post", "/api/v1/me/password"),
-    ("post", "/api/v1/users"),
-    ("get", "/api/v1/users"),
-    ("patch", "/api/v1/users/{id}"),
-    ("post", "/api/v1/users/{id}/password"),
-    ("get", "/api/v1/users/{id}/events"),
-    ("post", "/api/v1/applications"),
-    ("get", "/api/v1/applications"),
-    ("get", "/api/v1/applications/{id}"),
-    ("post", "/api/v1/applications/{id}/transitions"),
-    (
-        "get",
-        "/api/v1/applications/{id}/attachments/{attachment_id}",
-    ),
-    ("get", "/api/v1/applications/{id}/revisions/{n}/preview.png"),
-    ("post", "/api/v1/check"),
-    ("post", "/api/v1/preview"),
-    ("get", "/api/v1/rules"),
-    ("get", "/api/v1/stats/approvals"),
-    ("get", "/api/v1/openapi.json"),
-];
-
 /// No route for the request: 405 with `Allow` when the path is served with other methods,
-/// else 404 `route_not_found`.
-async fn api_not_found(req: HttpRequest) -> HttpResponse {
+/// else 404 `route_not_found`. The served paths are read from the API description, which
+/// [`routes`] built.
+async fn api_not_found(req: HttpRequest, api: Option<web::Data<OpenApi>>) -> HttpResponse {
     use actix_web::ResponseError;
     let details = serde_json::json!({"method": req.method().as_str(), "path": req.path()});
-    let allowed: Vec<String> = ROUTES
-        .iter()
-        .filter(|(_, pattern)| path_matches(pattern, req.path()))
-        .map(|(method, _)| method.to_ascii_uppercase())
-        .collect();
+    let allowed = api.map_or_else(Vec::new, |api| allowed_methods(&api, req.path()));
     if allowed.is_empty() {
-        return AppError::new(StatusCode::NOT_FOUND, "route_not_found", "没有这个接口")
+        return AppError::new(ErrorCode::RouteNotFound)
             .with_details(details)
             .error_response();
     }
-    let mut response = AppError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+    let mut response = AppError::explained(
+        ErrorCode::MethodNotAllowed,
         format!("该接口只支持 {} 请求", allowed.join("、")),
     )
     .with_details(details)
@@ -155,7 +114,31 @@ async fn api_not_found(req: HttpRequest) -> HttpResponse {
     response
 }
 
-/// Whether `path` fits a route pattern of [`ROUTES`] (`{name}` matches one non-empty segment).
+/// The methods the description documents for `path`, upper-case.
+fn allowed_methods(api: &OpenApi, path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (pattern, item) in &api.paths.paths {
+        if !path_matches(pattern, path) {
+            continue;
+        }
+        let methods = [
+            ("POST", &item.post),
+            ("GET", &item.get),
+            ("PUT", &item.put),
+            ("PATCH", &item.patch),
+            ("DELETE", &item.delete),
+        ];
+        out.extend(
+            methods
+                .into_iter()
+                .filter(|(_, op)| op.is_some())
+                .map(|(m, _)| m.to_owned()),
+        );
+    }
+    out
+}
+
+/// Whether `path` fits a documented route pattern (`{name}` matches one non-empty segment).
 fn path_matches(pattern: &str, path: &str) -> bool {
     let (p, s): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), path.split('/').collect());
     p.len() == s.len()
@@ -172,29 +155,29 @@ fn path_matches(pattern: &str, path: &str) -> bool {
 /// broken JSON, 422 for JSON of the wrong shape, 408 for a body that stalled.
 pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     let e = match &err {
-        JsonPayloadError::ContentType => AppError::unsupported_media(
-            "unsupported_media_type",
+        JsonPayloadError::ContentType => AppError::explained(
+            ErrorCode::UnsupportedMediaType,
             "请求内容须为 JSON（Content-Type: application/json）",
         ),
         JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
-            AppError::too_large("body_too_large", "提交的内容过大")
+            AppError::explained(ErrorCode::BodyTooLarge, "提交的内容过大")
         }
         JsonPayloadError::Deserialize(de) if de.is_data() => {
-            AppError::unprocessable("invalid_body", "提交的内容缺少必填项或类型不对")
+            AppError::explained(ErrorCode::InvalidBody, "提交的内容缺少必填项或类型不对")
                 .with_details(serde_json::json!({"reason": de.to_string()}))
         }
         JsonPayloadError::Deserialize(de) => {
-            AppError::bad_request("invalid_json", "提交的内容不是有效的 JSON")
+            AppError::explained(ErrorCode::InvalidJson, "提交的内容不是有效的 JSON")
                 .with_details(serde_json::json!({"reason": de.to_string()}))
         }
         JsonPayloadError::Payload(payload) => middleware::payload_error(payload),
-        _ => AppError::bad_request("invalid_body", "无法读取提交的内容"),
+        _ => AppError::explained(ErrorCode::UnreadableBody, "无法读取提交的内容"),
     };
     e.into()
 }
 
 pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    AppError::bad_request("invalid_query", "查询参数不正确")
+    AppError::explained(ErrorCode::InvalidQuery, "查询参数不正确")
         .with_details(serde_json::json!({"reason": err.to_string()}))
         .into()
 }

@@ -1,46 +1,25 @@
-//! The API description at `/api/v1/openapi.json`, built from the handlers' annotations.
+//! The API description at `/api/v1/openapi.json`, built from the handlers' annotations by
+//! the same calls that register the routes ([`super::routes`]).
 
-use actix_web::HttpResponse;
+use actix_web::get;
+use actix_web::{web, HttpResponse};
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
-
-use super::{accounts, applications, public};
+use utoipa_actix_web::AppExt;
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "signboard", description = "蒙汉双语牌匾审批服务 — bilingual sign approval"),
-    paths(
-        public::healthz,
-        accounts::register,
-        accounts::login,
-        accounts::me,
-        accounts::change_password,
-        accounts::create_official,
-        accounts::list_users,
-        accounts::update_user,
-        accounts::reset_password,
-        accounts::user_events,
-        applications::submit,
-        applications::list,
-        applications::detail,
-        applications::transition,
-        applications::attachment,
-        applications::revision_preview,
-        public::check,
-        public::preview,
-        public::rules,
-        public::approval_stats,
-        serve,
-    ),
     components(schemas(
         crate::spec::SignSpec,
         crate::spec::Layout,
         crate::spec::Block,
         crate::stats::YearDetail,
+        crate::error::ErrorBody,
     )),
-    modifiers(&BearerAuth, &ErrorResponses)
+    modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
 
@@ -134,8 +113,33 @@ impl Modify for BearerAuth {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "public",
+#[utoipa::path(get, tag = "public",
     responses((status = 200, description = "this description")))]
-pub async fn serve() -> HttpResponse {
-    HttpResponse::Ok().json(ApiDoc::openapi())
+#[get("/openapi.json")]
+pub async fn serve(api: web::Data<utoipa::openapi::OpenApi>) -> HttpResponse {
+    HttpResponse::Ok().json(api.get_ref())
+}
+
+/// The served routes and their description, from the one route list ([`super::routes`]):
+/// the app to serve, and the description (which it also holds, for `/openapi.json` and 405s).
+pub fn app() -> (
+    actix_web::App<
+        impl actix_web::dev::ServiceFactory<
+            actix_web::dev::ServiceRequest,
+            Config = (),
+            Response = actix_web::dev::ServiceResponse,
+            Error = actix_web::Error,
+            InitError = (),
+        >,
+    >,
+    web::Data<utoipa::openapi::OpenApi>,
+) {
+    let (app, mut api) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(super::routes)
+        .split_for_parts();
+    ErrorResponses.modify(&mut api);
+    let api = web::Data::new(api);
+    (app.app_data(api.clone()), api)
 }

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::AppState;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::rules::ValidSpec;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -19,8 +19,8 @@ pub struct PreviewQuery {
 pub fn preview_width(q: &PreviewQuery) -> AppResult<u32> {
     match q.width_px.unwrap_or(crate::render::DEFAULT_LONG_SIDE_PX) {
         w @ 16..=crate::render::MAX_LONG_SIDE_PX => Ok(w),
-        _ => Err(AppError::bad_request(
-            "invalid_query",
+        _ => Err(AppError::explained(
+            ErrorCode::InvalidQuery,
             "width_px 须在 16 到 4096 之间",
         )),
     }
@@ -40,7 +40,7 @@ pub async fn png_response(
         .await
         .map_err(AppError::internal)?
         .map_err(|e| {
-            AppError::unprocessable("unrenderable_spec", "无法按此规格绘制牌匾效果图")
+            AppError::explained(ErrorCode::UnrenderableSpec, "无法按此规格绘制牌匾效果图")
                 .with_details(serde_json::json!({"reason": e.to_string()}))
         })?;
     Ok(HttpResponse::Ok()

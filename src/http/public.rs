@@ -1,13 +1,14 @@
 //! What anyone may use without logging in: health, the rule check, the preview, the rule
 //! catalogue and the approval counts.
 
+use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::preview::{invalid_spec, png_response, preview_width, PreviewQuery};
 use super::AppState;
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::rules::ProfileRef;
 use crate::spec::{DesignInfo, Finding, Layout, SignSpec, Verdict};
 use crate::stats;
@@ -18,8 +19,9 @@ pub struct Health {
     pub status: String,
 }
 
-#[utoipa::path(get, path = "/healthz", tag = "public",
+#[utoipa::path(get, tag = "public",
     responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
+#[get("/healthz")]
 pub async fn healthz(state: web::Data<AppState>) -> AppResult<HttpResponse> {
     state
         .db
@@ -55,12 +57,13 @@ pub struct CheckRequest {
     pub designs: Vec<DesignInfo>,
 }
 
-#[utoipa::path(post, path = "/api/v1/check", tag = "public",
+#[utoipa::path(post, tag = "public",
     request_body(content = CheckRequest, description = "a sign spec (docs/rules.md), optionally \
         with `designs: [{width_px, height_px}]`, the sizes of the design images to be uploaded"),
     responses((status = 200, body = CheckResponse), (status = 400, body = ErrorBody),
               (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
+#[post("/check")]
 pub async fn check(
     state: web::Data<AppState>,
     body: web::Json<CheckRequest>,
@@ -85,11 +88,12 @@ pub async fn check(
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/preview", tag = "public",
+#[utoipa::path(post, tag = "public",
     params(PreviewQuery),
     request_body(content = SignSpec, description = "a sign spec (docs/rules.md)"),
     responses((status = 200, description = "the sign as drawn", content_type = "image/png"),
               (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/preview")]
 pub async fn preview(
     state: web::Data<AppState>,
     query: web::Query<PreviewQuery>,
@@ -101,8 +105,9 @@ pub async fn preview(
     png_response(&state, spec, width).await
 }
 
-#[utoipa::path(get, path = "/api/v1/rules", tag = "public",
+#[utoipa::path(get, tag = "public",
     responses((status = 200, body = crate::rules::Catalogue)))]
+#[get("/rules")]
 pub async fn rules(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().json(crate::rules::catalogue(state.engine.profile()))
 }
@@ -131,11 +136,12 @@ pub enum StatsAnswer {
     Year(stats::YearDetail),
 }
 
-#[utoipa::path(get, path = "/api/v1/stats/approvals", tag = "public", params(StatsQuery),
+#[utoipa::path(get, tag = "public", params(StatsQuery),
     responses((status = 200,
                description = "every year; with ?year= a YearDetail; with ?format=csv CSV",
                content((StatsAnswer = "application/json"), (String = "text/csv"))),
               (status = 400, body = ErrorBody)))]
+#[get("/stats/approvals")]
 pub async fn approval_stats(
     state: web::Data<AppState>,
     query: web::Query<StatsQuery>,
@@ -144,14 +150,14 @@ pub async fn approval_stats(
         None | Some("json") => false,
         Some("csv") => true,
         Some(_) => {
-            return Err(AppError::bad_request(
-                "invalid_query",
+            return Err(AppError::explained(
+                ErrorCode::InvalidQuery,
                 "format 只能是 json 或 csv",
             ))
         }
     };
     if query.year.is_some_and(|y| !(1900..=9999).contains(&y)) {
-        return Err(AppError::bad_request("invalid_query", "年份不正确"));
+        return Err(AppError::explained(ErrorCode::InvalidQuery, "年份不正确"));
     }
     let response = match query.year {
         Some(year) => {

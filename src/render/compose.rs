@@ -19,10 +19,9 @@
 
 use super::breaks::{Breakable, LinePlan};
 use super::fonts::Fonts;
+use super::natural::{solve_lengths, Lengths, Natural};
 use super::raster::LINE_PITCH_EM;
-use crate::spec::{
-    Arrangement, Block, Color, Fit, Layout, Orientation, Script, SignSpec, TextMeasurer,
-};
+use crate::spec::{Arrangement, Block, Color, Fit, Layout, Orientation, Script, SignSpec};
 
 /// Box size across the lines, as a multiple of the text extent across them.
 const CROSS_PAD: f64 = 1.15;
@@ -46,77 +45,6 @@ const MORE_LINES_GAIN: f64 = 1.05;
 /// stretch factors stay within 0.5–2.0) with a margin, since the broken texts are measured
 /// again before the boxes are sized.
 const RATIO_RANGE: (f64, f64) = (0.26, 3.85);
-
-/// A text's shape at a font size of 1 mm: longest line and extent across, in em.
-#[derive(Debug, Clone, Copy)]
-struct Natural {
-    longest: f64,
-    across: f64,
-}
-
-impl Natural {
-    fn of(fonts: &Fonts, script: Script, text: &str, orientation: Orientation) -> Natural {
-        let m = fonts.measure(script, text, orientation, 1.0);
-        let longest = m
-            .line_lengths_mm
-            .iter()
-            .copied()
-            .filter(|v| v.is_finite())
-            .fold(0.0f64, f64::max);
-        let lines = m.line_lengths_mm.len().max(1) as f64;
-        Natural {
-            longest,
-            across: 1.0 + LINE_PITCH_EM * (lines - 1.0),
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.longest <= 1e-9
-    }
-}
-
-/// The length of each block along its lines (em), and whether it stretches.
-struct Lengths {
-    mn: f64,
-    zh: f64,
-    mn_fit: Fit,
-    zh_fit: Fit,
-}
-
-fn solve_lengths(mn: Natural, zh: Natural) -> Lengths {
-    match (mn.is_empty(), zh.is_empty()) {
-        (false, false) => {
-            let ratio = (mn.longest * mn.across) / (zh.longest * zh.across);
-            let s_mn = (1.0 / ratio.sqrt()).clamp(0.5, 2.0);
-            let s_zh = ratio.sqrt().clamp(0.5, 2.0);
-            Lengths {
-                mn: mn.longest * s_mn,
-                zh: zh.longest * s_zh,
-                mn_fit: Fit::Stretch,
-                zh_fit: Fit::Stretch,
-            }
-        }
-        // An empty text (a translation still pending) keeps a box the size of the other.
-        (true, false) => Lengths {
-            mn: zh.longest,
-            zh: zh.longest,
-            mn_fit: Fit::None,
-            zh_fit: Fit::None,
-        },
-        (false, true) => Lengths {
-            mn: mn.longest,
-            zh: mn.longest,
-            mn_fit: Fit::None,
-            zh_fit: Fit::None,
-        },
-        (true, true) => Lengths {
-            mn: 1.0,
-            zh: 1.0,
-            mn_fit: Fit::None,
-            zh_fit: Fit::None,
-        },
-    }
-}
 
 fn positive_or(v: f64, fallback: f64) -> f64 {
     if v.is_finite() && v > 0.0 {
@@ -261,13 +189,7 @@ fn choose_plans(frame: &Frame, mn: &[LinePlan], zh: &[LinePlan]) -> (usize, usiz
 pub fn compose(spec: &SignSpec, fonts: &Fonts) -> Layout {
     let width = positive_or(spec.sign.width_mm, 1000.0);
     let height = positive_or(spec.sign.height_mm, 1000.0);
-    let orientation = match spec.sign.arrangement {
-        Arrangement::Vertical => Orientation::Vertical,
-        Arrangement::Horizontal | Arrangement::SeparatePanels | Arrangement::Ring => {
-            Orientation::Horizontal
-        }
-    };
-
+    let orientation = orientation_of(spec.sign.arrangement);
     let margin = MARGIN * width.min(height);
     let inner_w = width - 2.0 * margin;
     let inner_h = height - 2.0 * margin;
@@ -288,15 +210,55 @@ pub fn compose(spec: &SignSpec, fonts: &Fonts) -> Layout {
         main_h: inner_h - band,
         arrangement: spec.sign.arrangement,
     };
+    let laid = lay_texts(spec, fonts, &frame, orientation);
+    let lengths = solve_lengths(laid.mn, laid.zh);
+    let (placement, size) = frame.best(laid.mn, laid.zh, &lengths);
+    let f = positive_or(size * SAFETY, 1e-6);
+    let make = BlockMaker {
+        spec,
+        color: text_color(spec.sign.background),
+    };
+    let [mn_rect, zh_rect] = place(placement, &frame, margin, &laid, &lengths, f);
+    let mut blocks = Vec::with_capacity(3);
+    let mn_text = laid.mn_text.clone();
+    blocks.push(make.block(Script::Mn, mn_rect, f, orientation, lengths.mn_fit, mn_text));
+    let zh_text = laid.zh_text.clone();
+    blocks.push(make.block(Script::Zh, zh_rect, f, orientation, lengths.zh_fit, zh_text));
+    if let Some((rect, size)) = foreign_place(foreign, band, margin, &frame, f) {
+        let o = Orientation::Horizontal;
+        blocks.push(make.block(Script::Foreign, rect, size, o, Fit::None, None));
+    }
+    Layout { blocks }
+}
 
-    // Break the texts, then measure what will be drawn.
+/// Vertical signs set their texts vertically; every other arrangement horizontally.
+fn orientation_of(arrangement: Arrangement) -> Orientation {
+    match arrangement {
+        Arrangement::Vertical => Orientation::Vertical,
+        Arrangement::Horizontal | Arrangement::SeparatePanels | Arrangement::Ring => {
+            Orientation::Horizontal
+        }
+    }
+}
+
+/// The main texts as they will be drawn: the chosen line breaks (`None`: the text's own
+/// lines) and their natural measures.
+struct Laid {
+    mn_text: Option<String>,
+    zh_text: Option<String>,
+    mn: Natural,
+    zh: Natural,
+}
+
+/// Breaks the texts where R7 can pass best, then measures what will be drawn.
+fn lay_texts(spec: &SignSpec, fonts: &Fonts, frame: &Frame, orientation: Orientation) -> Laid {
     let mn_text = spec.texts.mn.as_str();
     let zh_text = spec.texts.zh.as_str();
     let mn_break = Breakable::new(fonts, Script::Mn, orientation, mn_text, MAX_COMPOSED_LINES);
     let zh_break = Breakable::new(fonts, Script::Zh, orientation, zh_text, MAX_COMPOSED_LINES);
     let mn_plans = mn_break.plans(MAX_COMPOSED_LINES);
     let zh_plans = zh_break.plans(MAX_COMPOSED_LINES);
-    let (i, j) = choose_plans(&frame, &mn_plans, &zh_plans);
+    let (i, j) = choose_plans(frame, &mn_plans, &zh_plans);
     let broken = |b: &Breakable<'_>, plans: &[LinePlan], k: usize, original: &str| {
         plans
             .get(k)
@@ -316,143 +278,132 @@ pub fn compose(spec: &SignSpec, fonts: &Fonts) -> Layout {
             }
         }
     };
-    let mn = measured(&mn_break, Script::Mn, mn_laid.as_deref());
-    let zh = measured(&zh_break, Script::Zh, zh_laid.as_deref());
-    let lengths = solve_lengths(mn, zh);
-    let (placement, size) = frame.best(mn, zh, &lengths);
-    let f = positive_or(size * SAFETY, 1e-6);
-    let main_h = frame.main_h;
+    Laid {
+        mn: measured(&mn_break, Script::Mn, mn_laid.as_deref()),
+        zh: measured(&zh_break, Script::Zh, zh_laid.as_deref()),
+        mn_text: mn_laid,
+        zh_text: zh_laid,
+    }
+}
 
-    let color = text_color(spec.sign.background);
-    let block =
-        |script: Script, x: f64, y: f64, w: f64, h: f64, size: f64, o: Orientation, fit: Fit| {
-            Block {
-                script,
-                x,
-                y,
-                w,
-                h,
-                font_size_mm: size,
-                orientation: o,
-                fit,
-                color,
-                material: spec.sign.material.clone(),
-                illuminated: spec.sign.illuminated,
-                text: None,
-            }
-        };
+/// A block's rectangle, in mm from the sign's top-left corner.
+#[derive(Debug, Clone, Copy)]
+struct Rect {
+    x: f64,
+    y: f64,
+    w: f64,
+    h: f64,
+}
 
+/// The rectangles of the Mongolian and the Chinese block for `placement` at font size `f`,
+/// centred in the main area.
+fn place(
+    placement: Placement,
+    frame: &Frame,
+    margin: f64,
+    laid: &Laid,
+    lengths: &Lengths,
+    f: f64,
+) -> [Rect; 2] {
+    let (inner_w, main_h) = (frame.inner_w, frame.main_h);
     let (mn_len, zh_len) = (lengths.mn * f, lengths.zh * f);
-    let (mn_cross, zh_cross) = (CROSS_PAD * mn.across * f, CROSS_PAD * zh.across * f);
-    let mut blocks = Vec::with_capacity(3);
+    let (mn_cross, zh_cross) = (
+        CROSS_PAD * laid.mn.across * f,
+        CROSS_PAD * laid.zh.across * f,
+    );
+    let rect = |x, y, w, h| Rect { x, y, w, h };
     match placement {
         Placement::Stacked => {
             let gap = frame.stacked_gap_em() * f;
             let group = mn_cross + gap + zh_cross;
             let y0 = margin + (main_h - group) / 2.0;
-            blocks.push(block(
-                Script::Mn,
-                margin + (inner_w - mn_len) / 2.0,
-                y0,
-                mn_len,
-                mn_cross,
-                f,
-                orientation,
-                lengths.mn_fit,
-            ));
-            blocks.push(block(
-                Script::Zh,
-                margin + (inner_w - zh_len) / 2.0,
-                y0 + mn_cross + gap,
-                zh_len,
-                zh_cross,
-                f,
-                orientation,
-                lengths.zh_fit,
-            ));
+            [
+                rect(margin + (inner_w - mn_len) / 2.0, y0, mn_len, mn_cross),
+                rect(
+                    margin + (inner_w - zh_len) / 2.0,
+                    y0 + mn_cross + gap,
+                    zh_len,
+                    zh_cross,
+                ),
+            ]
         }
         Placement::SideBySide => {
             let gap = PANEL_GAP_EM * f;
             let group = mn_len + gap + zh_len;
             let x0 = margin + (inner_w - group) / 2.0;
             let y0 = margin + (main_h - mn_cross.max(zh_cross)) / 2.0;
-            blocks.push(block(
-                Script::Mn,
-                x0,
-                y0,
-                mn_len,
-                mn_cross,
-                f,
-                orientation,
-                lengths.mn_fit,
-            ));
-            blocks.push(block(
-                Script::Zh,
-                x0 + mn_len + gap,
-                y0,
-                zh_len,
-                zh_cross,
-                f,
-                orientation,
-                lengths.zh_fit,
-            ));
+            [
+                rect(x0, y0, mn_len, mn_cross),
+                rect(x0 + mn_len + gap, y0, zh_len, zh_cross),
+            ]
         }
         Placement::Columns => {
             let gap = GAP_EM * f;
             let group = mn_cross + gap + zh_cross;
             let x0 = margin + (inner_w - group) / 2.0;
             let y0 = margin + (main_h - mn_len.max(zh_len)) / 2.0;
-            blocks.push(block(
-                Script::Mn,
-                x0,
-                y0,
-                mn_cross,
-                mn_len,
-                f,
-                orientation,
-                lengths.mn_fit,
-            ));
-            blocks.push(block(
-                Script::Zh,
-                x0 + mn_cross + gap,
-                y0,
-                zh_cross,
-                zh_len,
-                f,
-                orientation,
-                lengths.zh_fit,
-            ));
+            [
+                rect(x0, y0, mn_cross, mn_len),
+                rect(x0 + mn_cross + gap, y0, zh_cross, zh_len),
+            ]
         }
     }
+}
 
-    for b in &mut blocks {
-        b.text = match b.script {
-            Script::Mn => mn_laid.clone(),
-            Script::Zh => zh_laid.clone(),
-            Script::Foreign => None,
-        };
+/// The foreign text's rectangle and font size in its band below the main texts, if it fits.
+fn foreign_place(
+    foreign: Natural,
+    band: f64,
+    margin: f64,
+    frame: &Frame,
+    f: f64,
+) -> Option<(Rect, f64)> {
+    if foreign.is_empty() {
+        return None;
     }
+    let inner_w = frame.inner_w;
+    let size = (FOREIGN_SIZE * f)
+        .min(band * SAFETY / (CROSS_PAD * foreign.across))
+        .min(inner_w * SAFETY / (foreign.longest * 1.02));
+    if !(size.is_finite() && size > 0.0) {
+        return None;
+    }
+    let w = foreign.longest * 1.02 * size;
+    let h = CROSS_PAD * foreign.across * size;
+    let x = margin + (inner_w - w) / 2.0;
+    let y = margin + frame.main_h + (band - h) / 2.0;
+    Some((Rect { x, y, w, h }, size))
+}
 
-    if !foreign.is_empty() {
-        let size = (FOREIGN_SIZE * f)
-            .min(band * SAFETY / (CROSS_PAD * foreign.across))
-            .min(inner_w * SAFETY / (foreign.longest * 1.02));
-        if size.is_finite() && size > 0.0 {
-            let w = foreign.longest * 1.02 * size;
-            let h = CROSS_PAD * foreign.across * size;
-            let x = margin + (inner_w - w) / 2.0;
-            let y = margin + main_h + (band - h) / 2.0;
-            blocks.push(block(
-                Script::Foreign,
-                x,
-                y,
-                w,
-                h,
-                size,
-                Orientation::Horizontal,
-                Fit::None,
-            ));
+/// Makes the blocks of one sign: its colour, material and lighting are the sign's.
+struct BlockMaker<'a> {
+    spec: &'a SignSpec,
+    color: Color,
+}
+
+impl BlockMaker<'_> {
+    fn block(
+        &self,
+        script: Script,
+        r: Rect,
+        size: f64,
+        orientation: Orientation,
+        fit: Fit,
+        text: Option<String>,
+    ) -> Block {
+        Block {
+            script,
+            x: r.x,
+            y: r.y,
+            w: r.w,
+            h: r.h,
+            font_size_mm: size,
+            orientation,
+            fit,
+            color: self.color,
+            material: self.spec.sign.material.clone(),
+            illuminated: self.spec.sign.illuminated,
+            text,
         }
     }
-    Layout { blocks }
 }

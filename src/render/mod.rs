@@ -14,6 +14,7 @@ mod encode;
 mod error;
 mod fonts;
 mod glyphs;
+mod natural;
 mod raster;
 
 use std::borrow::Cow;

@@ -86,91 +86,88 @@ pub(crate) fn check(spec: &SignSpec, measurer: &dyn TextMeasurer, out: &mut Find
     let Some(layout) = &spec.layout else {
         return;
     };
-    let mut mn = None;
-    let mut zh = None;
-    let mut foreign = None;
-    let mut placed = Vec::with_capacity(layout.blocks.len());
-    for (i, b) in layout.blocks.iter().enumerate() {
-        placed.push(place(spec, measurer, i, b));
-    }
-    for (i, p) in placed.iter().enumerate() {
-        let slot = match p.block.script {
-            Script::Mn => &mut mn,
-            Script::Zh => &mut zh,
-            Script::Foreign => &mut foreign,
-        };
-        if slot.is_none() {
-            *slot = Some(i);
-        }
-    }
-    let mn = mn.and_then(|i| placed.get(i));
-    let zh = zh.and_then(|i| placed.get(i));
-    let foreign = foreign.and_then(|i| placed.get(i)).filter(|p| !p.empty);
+    let placed: Vec<Placed<'_>> = layout
+        .blocks
+        .iter()
+        .enumerate()
+        .map(|(i, b)| place(spec, measurer, i, b))
+        .collect();
+    let first = |script: Script| placed.iter().find(|p| p.block.script == script);
+    let mn = first(Script::Mn);
+    let zh = first(Script::Zh);
+    let foreign = first(Script::Foreign).filter(|p| !p.empty);
     let arrangement = spec.sign.arrangement;
 
     if let (Some(mn), Some(zh)) = (mn, zh) {
-        let (m, z) = (mn.block, zh.block);
-        match arrangement {
-            Arrangement::Horizontal => {
-                if !(above(m, z) || before(m, z)) {
-                    out.push("R3", "order", pair_detail());
-                }
-            }
-            Arrangement::Vertical => {
-                if !before(m, z) {
-                    out.push("R4", "order", pair_detail());
-                }
-                let horizontal: Vec<&str> = [mn, zh]
-                    .iter()
-                    .filter(|p| p.block.orientation != Orientation::Vertical)
-                    .map(|p| script_name(p.block.script))
-                    .collect();
-                if !horizontal.is_empty() {
-                    out.push(
-                        "R4",
-                        "orientation",
-                        Detail {
-                            params: &[("blocks", horizontal.join("和"))],
-                            ..Detail::default()
-                        },
-                    );
-                }
-            }
-            Arrangement::SeparatePanels => {
-                if !(above(m, z) || before(m, z)) {
-                    out.push("R6", "order", pair_detail());
-                }
-                let ratio = (m.w * m.h) / (z.w * z.h);
-                ratio_finding(out, "R6", "area_ratio", "area_ratio_far", ratio);
-            }
-            Arrangement::Ring => {}
-        }
-
-        let s = m.font_size_mm / z.font_size_mm;
-        ratio_finding(out, "R7", "size_ratio", "size_ratio_far", s);
-        if !mn.empty && !zh.empty && arrangement != Arrangement::Ring {
-            let a = mn.extent_area() / zh.extent_area();
-            ratio_finding(out, "R7", "area_ratio", "area_ratio_far", a);
-        }
-
-        if arrangement != Arrangement::Ring {
-            r9(spec, mn, zh, out);
-        }
-        r10(spec, m, z, out);
+        check_pair(spec, mn, zh, out);
     }
-
     if let Some(f) = foreign {
         if arrangement != Arrangement::Ring {
             r13(f, mn, zh, out);
         }
     }
-
     if arrangement != Arrangement::Ring {
         for p in &placed {
             l1(p, out);
         }
     }
     l2(spec, &placed, mn, zh, out);
+}
+
+/// The rules between the first Mongolian and the first Chinese block: order and orientation
+/// for the arrangement (R3, R4, R6), size and area ratios (R7), alignment (R9) and R10.
+fn check_pair(spec: &SignSpec, mn: &Placed<'_>, zh: &Placed<'_>, out: &mut Findings<'_>) {
+    let (m, z) = (mn.block, zh.block);
+    let arrangement = spec.sign.arrangement;
+    match arrangement {
+        Arrangement::Horizontal => {
+            if !(above(m, z) || before(m, z)) {
+                out.push("R3", "order", pair_detail());
+            }
+        }
+        Arrangement::Vertical => r4(mn, zh, out),
+        Arrangement::SeparatePanels => {
+            if !(above(m, z) || before(m, z)) {
+                out.push("R6", "order", pair_detail());
+            }
+            let ratio = (m.w * m.h) / (z.w * z.h);
+            ratio_finding(out, "R6", "area_ratio", "area_ratio_far", ratio);
+        }
+        Arrangement::Ring => {}
+    }
+
+    let s = m.font_size_mm / z.font_size_mm;
+    ratio_finding(out, "R7", "size_ratio", "size_ratio_far", s);
+    if !mn.empty && !zh.empty && arrangement != Arrangement::Ring {
+        let a = mn.extent_area() / zh.extent_area();
+        ratio_finding(out, "R7", "area_ratio", "area_ratio_far", a);
+    }
+    if arrangement != Arrangement::Ring {
+        r9(spec, mn, zh, out);
+    }
+    r10(spec, m, z, out);
+}
+
+/// R4: on a vertical sign the Mongolian comes first and both texts run vertically.
+fn r4(mn: &Placed<'_>, zh: &Placed<'_>, out: &mut Findings<'_>) {
+    if !before(mn.block, zh.block) {
+        out.push("R4", "order", pair_detail());
+    }
+    let horizontal: Vec<&str> = [mn, zh]
+        .iter()
+        .filter(|p| p.block.orientation != Orientation::Vertical)
+        .map(|p| script_name(p.block.script))
+        .collect();
+    if !horizontal.is_empty() {
+        out.push(
+            "R4",
+            "orientation",
+            Detail {
+                params: &[("blocks", horizontal.join("和"))],
+                ..Detail::default()
+            },
+        );
+    }
 }
 
 fn pair_detail() -> Detail<'static> {

@@ -10,6 +10,7 @@ mod catalogue;
 mod design;
 mod hanzi;
 mod layout;
+mod meta;
 mod profile;
 mod text;
 mod validate;

@@ -9,208 +9,9 @@ use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 use utoipa::ToSchema;
 
-/// Where a rule is enforced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum EnforcedBy {
-    /// By [`check`](super::check): findings on the sign spec.
-    Check,
-    /// By the upload handler (rejected with 413/415/422), not as a finding.
-    Upload,
-    /// By the review workflow (approval gate), not as a finding.
-    Workflow,
-}
-
-/// One finding the engine can emit: the profile key of its message, the stable code it
-/// carries, and the placeholders the engine fills in.
-pub(crate) struct MsgMeta {
-    pub key: &'static str,
-    pub code: &'static str,
-    pub params: &'static [&'static str],
-}
-
-pub(crate) struct RuleMeta {
-    pub id: &'static str,
-    pub enforced_by: EnforcedBy,
-    pub messages: &'static [MsgMeta],
-}
-
-const fn m(key: &'static str, code: &'static str, params: &'static [&'static str]) -> MsgMeta {
-    MsgMeta { key, code, params }
-}
-
-const RATIO: &[&str] = &["measured", "min", "max"];
-
-/// Every rule of docs/rules.md in catalogue order; findings are reported in this order.
-pub(crate) const META: &[RuleMeta] = &[
-    RuleMeta {
-        id: "R1",
-        enforced_by: EnforcedBy::Check,
-        messages: &[
-            m("missing_mn", "missing_mn", &[]),
-            m("missing_zh", "missing_zh", &[]),
-            m("translation_pending", "translation_pending", &[]),
-        ],
-    },
-    RuleMeta {
-        id: "R2",
-        enforced_by: EnforcedBy::Check,
-        messages: &[
-            m("cyrillic", "cyrillic", &["chars"]),
-            m("latin", "latin", &["chars"]),
-            m("han", "han", &["chars"]),
-            m("other", "other", &["chars"]),
-        ],
-    },
-    RuleMeta {
-        id: "R2a",
-        enforced_by: EnforcedBy::Check,
-        messages: &[
-            m("fvs_orphan", "fvs_orphan", &["positions"]),
-            m("mvs_misplaced", "mvs_misplaced", &["positions"]),
-            m("nnbsp_misplaced", "nnbsp_misplaced", &["positions"]),
-            m("unrenderable", "unrenderable", &[]),
-        ],
-    },
-    RuleMeta {
-        id: "T1",
-        enforced_by: EnforcedBy::Check,
-        messages: &[
-            m("zh_traditional", "zh_traditional", &["pairs"]),
-            m("zh_nonstandard", "zh_nonstandard", &["chars"]),
-        ],
-    },
-    RuleMeta {
-        id: "T2",
-        enforced_by: EnforcedBy::Check,
-        messages: &[
-            m("zh_foreign_script", "zh_foreign_script", &["chars"]),
-            m("foreign_in_zh", "foreign_in_zh", &["chars"]),
-        ],
-    },
-    RuleMeta {
-        id: "R15",
-        enforced_by: EnforcedBy::Check,
-        messages: &[m("banned_term", "banned_term", &["field", "term"])],
-    },
-    RuleMeta {
-        id: "R3",
-        enforced_by: EnforcedBy::Check,
-        messages: &[m("order", "order", &[])],
-    },
-    RuleMeta {
-        id: "R4",
-        enforced_by: EnforcedBy::Check,
-        messages: &[
-            m("order", "order", &[]),
-            m("orientation", "orientation", &["blocks"]),
-        ],
-    },
-    RuleMeta {
-        id: "R5",
-        enforced_by: EnforcedBy::Check,
-        messages: &[m("arrangement_unsupported", "arrangement_unsupported", &[])],
-    },
-    RuleMeta {
-        id: "R6",
-        enforced_by: EnforcedBy::Check,
-        messages: &[
-            m("order", "order", &[]),
-            m("area_ratio", "area_ratio", RATIO),
-            m("area_ratio_far", "area_ratio", RATIO),
-        ],
-    },
-    RuleMeta {
-        id: "R7",
-        enforced_by: EnforcedBy::Check,
-        messages: &[
-            m("size_ratio", "size_ratio", RATIO),
-            m("size_ratio_far", "size_ratio", RATIO),
-            m("area_ratio", "area_ratio", RATIO),
-            m("area_ratio_far", "area_ratio", RATIO),
-        ],
-    },
-    RuleMeta {
-        id: "R9",
-        enforced_by: EnforcedBy::Check,
-        messages: &[m("top_align", "top_align", &["offset", "max"])],
-    },
-    RuleMeta {
-        id: "R10",
-        enforced_by: EnforcedBy::Check,
-        messages: &[m("materials", "materials", &["differences"])],
-    },
-    RuleMeta {
-        id: "R13",
-        enforced_by: EnforcedBy::Check,
-        messages: &[
-            m("foreign_order", "foreign_order", &[]),
-            m("foreign_size", "foreign_size", &["measured", "max"]),
-        ],
-    },
-    RuleMeta {
-        id: "L1",
-        enforced_by: EnforcedBy::Check,
-        messages: &[
-            m(
-                "overflow",
-                "overflow",
-                &["block", "along", "across", "box_along", "box_across"],
-            ),
-            m(
-                "overflow_stretch",
-                "overflow",
-                &["block", "measured", "min", "max"],
-            ),
-        ],
-    },
-    RuleMeta {
-        id: "L2",
-        enforced_by: EnforcedBy::Check,
-        messages: &[
-            m("bounds", "bounds", &["block", "width", "height"]),
-            m("overlap", "overlap", &[]),
-        ],
-    },
-    RuleMeta {
-        id: "I1",
-        enforced_by: EnforcedBy::Upload,
-        messages: &[],
-    },
-    RuleMeta {
-        id: "I2",
-        enforced_by: EnforcedBy::Upload,
-        messages: &[],
-    },
-    RuleMeta {
-        id: "I3",
-        enforced_by: EnforcedBy::Check,
-        messages: &[m(
-            "design_aspect",
-            "design_aspect",
-            &["index", "measured", "sign_aspect"],
-        )],
-    },
-    RuleMeta {
-        id: "I4",
-        enforced_by: EnforcedBy::Check,
-        messages: &[m(
-            "design_resolution",
-            "design_resolution",
-            &["index", "measured", "min"],
-        )],
-    },
-    RuleMeta {
-        id: "R11",
-        enforced_by: EnforcedBy::Workflow,
-        messages: &[],
-    },
-    RuleMeta {
-        id: "R12",
-        enforced_by: EnforcedBy::Workflow,
-        messages: &[],
-    },
-];
+pub use super::meta::EnforcedBy;
+pub(crate) use super::meta::META;
+use super::meta::{MsgMeta, RuleMeta};
 
 /// A closed range `[min, max]`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -453,6 +254,7 @@ fn placeholders(template: &str) -> Vec<&str> {
     out
 }
 
+/// Everything wrong with a profile, at once.
 fn problems(raw: &RawProfile) -> Vec<String> {
     let mut p = Vec::new();
     if raw.id.trim().is_empty() {
@@ -461,7 +263,34 @@ fn problems(raw: &RawProfile) -> Vec<String> {
     if raw.version.trim().is_empty() {
         p.push("`version` is empty".to_string());
     }
-    let t = &raw.thresholds;
+    threshold_problems(&raw.thresholds, &mut p);
+    for term in &raw.blocklist {
+        if term.trim().is_empty() {
+            p.push("blocklist holds an empty term".to_string());
+        }
+    }
+    for id in raw.rules.keys() {
+        if !META.iter().any(|meta| meta.id == id) {
+            p.push(format!(
+                "rules.{id}: no such rule in this version of the engine"
+            ));
+        }
+    }
+    for (id, source) in &raw.sources {
+        if source.quote.trim().is_empty() || source.title.trim().is_empty() {
+            p.push(format!("sources.{id}: title and quote must not be empty"));
+        }
+    }
+    for meta in META {
+        match raw.rules.get(meta.id) {
+            Some(def) => rule_problems(raw, meta, def, &mut p),
+            None => p.push(format!("rules.{} is missing", meta.id)),
+        }
+    }
+    p
+}
+
+fn threshold_problems(t: &Thresholds, p: &mut Vec<String>) {
     for (name, band) in [
         ("ratio_pass", t.ratio_pass),
         ("ratio_warn", t.ratio_warn),
@@ -486,94 +315,78 @@ fn problems(raw: &RawProfile) -> Vec<String> {
     if !(t.design_aspect_tolerance.is_finite() && t.design_aspect_tolerance >= 0.0) {
         p.push("thresholds.design_aspect_tolerance must be a number >= 0".to_string());
     }
-    for term in &raw.blocklist {
-        if term.trim().is_empty() {
-            p.push("blocklist holds an empty term".to_string());
-        }
+}
+
+/// What is wrong with the profile's definition of one rule the engine implements.
+fn rule_problems(raw: &RawProfile, meta: &RuleMeta, def: &RuleDef, p: &mut Vec<String>) {
+    if def.title.trim().is_empty() {
+        p.push(format!("rules.{}.title is empty", meta.id));
     }
-    for id in raw.rules.keys() {
-        if !META.iter().any(|meta| meta.id == id) {
+    if def.sources.is_empty() {
+        p.push(format!(
+            "rules.{}.sources is empty: name at least one",
+            meta.id
+        ));
+    }
+    for s in &def.sources {
+        if !raw.sources.contains_key(s) {
             p.push(format!(
-                "rules.{id}: no such rule in this version of the engine"
-            ));
-        }
-    }
-    for (id, source) in &raw.sources {
-        if source.quote.trim().is_empty() || source.title.trim().is_empty() {
-            p.push(format!("sources.{id}: title and quote must not be empty"));
-        }
-    }
-    for meta in META {
-        let Some(def) = raw.rules.get(meta.id) else {
-            p.push(format!("rules.{} is missing", meta.id));
-            continue;
-        };
-        if def.title.trim().is_empty() {
-            p.push(format!("rules.{}.title is empty", meta.id));
-        }
-        if def.sources.is_empty() {
-            p.push(format!(
-                "rules.{}.sources is empty: name at least one",
+                "rules.{}.sources names unknown source {s}",
                 meta.id
             ));
         }
-        for s in &def.sources {
-            if !raw.sources.contains_key(s) {
-                p.push(format!(
-                    "rules.{}.sources names unknown source {s}",
-                    meta.id
-                ));
-            }
+    }
+    if let Some(e) = def.enforced_by {
+        if e != meta.enforced_by {
+            p.push(format!(
+                "rules.{}.enforced_by must be {:?} (or left out)",
+                meta.id, meta.enforced_by
+            ));
         }
-        if let Some(e) = def.enforced_by {
-            if e != meta.enforced_by {
-                p.push(format!(
-                    "rules.{}.enforced_by must be {:?} (or left out)",
-                    meta.id, meta.enforced_by
-                ));
-            }
+    }
+    for key in def.messages.keys() {
+        if !meta.messages.iter().any(|mm| mm.key == key) {
+            p.push(format!("rules.{}.messages.{key}: no such message", meta.id));
         }
-        for key in def.messages.keys() {
-            if !meta.messages.iter().any(|mm| mm.key == key) {
-                p.push(format!("rules.{}.messages.{key}: no such message", meta.id));
-            }
+    }
+    for mm in meta.messages {
+        match def.messages.get(mm.key) {
+            Some(msg) => message_problems(meta, mm, msg, p),
+            None => p.push(format!("rules.{}.messages.{} is missing", meta.id, mm.key)),
         }
-        for mm in meta.messages {
-            let Some(msg) = def.messages.get(mm.key) else {
-                p.push(format!("rules.{}.messages.{} is missing", meta.id, mm.key));
-                continue;
-            };
-            if msg.message.trim().is_empty() {
+    }
+}
+
+/// What is wrong with one message of a rule: empty text, a misplaced severity, or a
+/// placeholder the engine does not fill.
+fn message_problems(meta: &RuleMeta, mm: &MsgMeta, msg: &Message, p: &mut Vec<String>) {
+    if msg.message.trim().is_empty() {
+        p.push(format!(
+            "rules.{}.messages.{}.message is empty",
+            meta.id, mm.key
+        ));
+    }
+    if msg.severity == Severity::Pending && meta.id != "R1" {
+        p.push(format!(
+            "rules.{}.messages.{}: severity `pending` is only for R1",
+            meta.id, mm.key
+        ));
+    }
+    let known = if mm.params.is_empty() {
+        "none".to_string()
+    } else {
+        mm.params.join(", ")
+    };
+    for text in [&msg.message, &msg.message_mn] {
+        for ph in placeholders(text) {
+            if !mm.params.contains(&ph) {
                 p.push(format!(
-                    "rules.{}.messages.{}.message is empty",
-                    meta.id, mm.key
+                    "rules.{}.messages.{}: unknown placeholder {{{ph}}} (known: {known})",
+                    meta.id, mm.key,
                 ));
-            }
-            if msg.severity == Severity::Pending && meta.id != "R1" {
-                p.push(format!(
-                    "rules.{}.messages.{}: severity `pending` is only for R1",
-                    meta.id, mm.key
-                ));
-            }
-            for text in [&msg.message, &msg.message_mn] {
-                for ph in placeholders(text) {
-                    if !mm.params.contains(&ph) {
-                        p.push(format!(
-                            "rules.{}.messages.{}: unknown placeholder {{{ph}}} (known: {})",
-                            meta.id,
-                            mm.key,
-                            if mm.params.is_empty() {
-                                "none".to_string()
-                            } else {
-                                mm.params.join(", ")
-                            }
-                        ));
-                    }
-                }
             }
         }
     }
-    p
 }
 
 /// Fills `{name}` placeholders; the names were checked against `MsgMeta::params` at load.

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use crate::applications::Status;
 use crate::db::schema::{applications, stat_counts};
 use crate::db::DbConn;
-use crate::error::AppResult;
+use crate::db::DbError;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
 pub struct YearCounts {
@@ -50,7 +50,7 @@ pub struct YearDetail {
 }
 
 /// Counts for every year with any activity, oldest first, from the running counts.
-pub fn by_year(conn: &mut DbConn) -> AppResult<Vec<YearCounts>> {
+pub fn by_year(conn: &mut DbConn) -> Result<Vec<YearCounts>, DbError> {
     let rows: Vec<(i32, String, i64)> = stat_counts::table
         .filter(stat_counts::month.eq(0))
         .filter(stat_counts::township.eq(""))
@@ -74,7 +74,7 @@ pub fn by_year(conn: &mut DbConn) -> AppResult<Vec<YearCounts>> {
 }
 
 /// One year in detail, with approvals per month and per township.
-pub fn year(conn: &mut DbConn, year: i32) -> AppResult<YearDetail> {
+pub fn year(conn: &mut DbConn, year: i32) -> Result<YearDetail, DbError> {
     let counts = by_year(conn)?
         .into_iter()
         .find(|c| c.year == year)
@@ -116,7 +116,7 @@ pub fn year(conn: &mut DbConn, year: i32) -> AppResult<YearDetail> {
 
 /// The same per-year counts recomputed from the applications themselves: a full scan, for
 /// checking the running counts (tests, and an operator after a manual data repair).
-pub fn recount(conn: &mut DbConn) -> AppResult<Vec<YearCounts>> {
+pub fn recount(conn: &mut DbConn) -> Result<Vec<YearCounts>, DbError> {
     let mut years: BTreeMap<i32, YearCounts> = BTreeMap::new();
     let submitted: Vec<(i32, String, i64)> = applications::table
         .group_by((applications::submitted_year, applications::status))

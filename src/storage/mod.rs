@@ -9,6 +9,7 @@
 
 pub mod budget;
 pub mod images;
+pub mod jpeg;
 pub mod sweep;
 
 use sha2::{Digest, Sha256};

@@ -498,8 +498,6 @@ backend_test!(admins_reset_disable_and_audit_accounts, |app| {
     let token = v["token"].as_str().unwrap().to_owned();
 
     // The merchant changes their own password.
-    let change =
-        |current: &str, new: &str| json!({"current_password": current, "new_password": new});
     let (status, v) = body(
         app.post_json(
             "/api/v1/me/password",
@@ -543,6 +541,23 @@ backend_test!(admins_reset_disable_and_audit_accounts, |app| {
     );
     let token = app.login("shop7", "new-password-1").await;
 
+    let token = only_an_admin_manages_accounts(&app, &admin_token, &id, &token).await;
+    disabling_and_enabling(&app, &admin_token, &id, &token).await;
+    no_self_disabling_and_the_audit_trail(&app, &admin_token, &admin, &id).await;
+});
+
+fn change(current: &str, new: &str) -> Value {
+    json!({"current_password": current, "new_password": new})
+}
+
+/// Only an admin manages accounts; a reset forces a change at next login. Returns the
+/// merchant's token after the change.
+async fn only_an_admin_manages_accounts(
+    app: &TestApp,
+    admin_token: &str,
+    id: &str,
+    token: &str,
+) -> String {
     // Only an admin manages accounts.
     let reset = json!({"new_password": "temporary-pass"});
     for (method, path, body_json) in [
@@ -563,7 +578,7 @@ backend_test!(admins_reset_disable_and_audit_accounts, |app| {
             "patch" => app.client.patch(app.url(&path)).json(&body_json),
             _ => app.client.get(app.url(&path)),
         };
-        let (status, v) = body(req.bearer_auth(&token).send().await.unwrap()).await;
+        let (status, v) = body(req.bearer_auth(token).send().await.unwrap()).await;
         assert_eq!(
             (status.as_u16(), error_code(&v).as_str()),
             (403, "forbidden"),
@@ -575,12 +590,12 @@ backend_test!(admins_reset_disable_and_audit_accounts, |app| {
     let resp = app
         .post_json(
             &format!("/api/v1/users/{id}/password"),
-            Some(&admin_token),
+            Some(admin_token),
             &reset,
         )
         .await;
     assert_eq!(resp.status(), 204);
-    let (status, v) = body(login_from(&app.client, &app, "shop7", "temporary-pass").await).await;
+    let (status, v) = body(login_from(&app.client, app, "shop7", "temporary-pass").await).await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["must_change_password"], true);
     assert_eq!(v["user"]["must_change_password"], true);
@@ -610,12 +625,15 @@ backend_test!(admins_reset_disable_and_audit_accounts, |app| {
         app.get("/api/v1/applications", Some(&token)).await.status(),
         200
     );
+    token
+}
 
+async fn disabling_and_enabling(app: &TestApp, admin_token: &str, id: &str, token: &str) {
     // Disabling stops the existing token at once and refuses logins; enabling restores them.
     let patch = |disabled: bool| {
         app.client
             .patch(app.url(&format!("/api/v1/users/{id}")))
-            .bearer_auth(&admin_token)
+            .bearer_auth(admin_token)
             .json(&json!({ "disabled": disabled }))
             .send()
     };
@@ -623,14 +641,14 @@ backend_test!(admins_reset_disable_and_audit_accounts, |app| {
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["disabled"], true);
     for path in ["/api/v1/me", "/api/v1/applications"] {
-        let (status, v) = body(app.get(path, Some(&token)).await).await;
+        let (status, v) = body(app.get(path, Some(token)).await).await;
         assert_eq!(
             (status.as_u16(), error_code(&v).as_str()),
             (403, "account_disabled"),
             "{path}"
         );
     }
-    let (status, v) = body(login_from(&app.client, &app, "shop7", "chosen-again-1").await).await;
+    let (status, v) = body(login_from(&app.client, app, "shop7", "chosen-again-1").await).await;
     assert_eq!(
         (status.as_u16(), error_code(&v).as_str()),
         (403, "account_disabled")
@@ -646,14 +664,22 @@ backend_test!(admins_reset_disable_and_audit_accounts, |app| {
         (status.as_u16(), v["disabled"].as_bool()),
         (200, Some(false))
     );
-    assert_eq!(app.get("/api/v1/me", Some(&token)).await.status(), 200);
+    assert_eq!(app.get("/api/v1/me", Some(token)).await.status(), 200);
+}
 
+async fn no_self_disabling_and_the_audit_trail(
+    app: &TestApp,
+    admin_token: &str,
+    admin: &Value,
+    id: &str,
+) {
+    let reset = json!({"new_password": "temporary-pass"});
     // An admin cannot disable itself; unknown ids are 404.
     let admin_id = admin["id"].as_str().unwrap();
     let (status, v) = body(
         app.client
             .patch(app.url(&format!("/api/v1/users/{admin_id}")))
-            .bearer_auth(&admin_token)
+            .bearer_auth(admin_token)
             .json(&json!({"disabled": true}))
             .send()
             .await
@@ -670,7 +696,7 @@ backend_test!(admins_reset_disable_and_audit_accounts, |app| {
         "00000000-0000-4000-8000-000000000000",
     ] {
         let (status, v) = body(
-            app.get(&format!("/api/v1/users/{bad}/events"), Some(&admin_token))
+            app.get(&format!("/api/v1/users/{bad}/events"), Some(admin_token))
                 .await,
         )
         .await;
@@ -682,16 +708,19 @@ backend_test!(admins_reset_disable_and_audit_accounts, |app| {
         let resp = app
             .post_json(
                 &format!("/api/v1/users/{bad}/password"),
-                Some(&admin_token),
+                Some(admin_token),
                 &reset,
             )
             .await;
         assert_eq!(resp.status(), 404, "{bad}");
     }
+    the_audit_trail(app, admin_token, admin_id, id).await;
+}
 
-    // Every change is in the audit trail, with its actor.
+/// Every change is in the audit trail, with its actor.
+async fn the_audit_trail(app: &TestApp, admin_token: &str, admin_id: &str, id: &str) {
     let (status, events) = body(
-        app.get(&format!("/api/v1/users/{id}/events"), Some(&admin_token))
+        app.get(&format!("/api/v1/users/{id}/events"), Some(admin_token))
             .await,
     )
     .await;
@@ -729,14 +758,14 @@ backend_test!(admins_reset_disable_and_audit_accounts, |app| {
     let (_, admin_events) = body(
         app.get(
             &format!("/api/v1/users/{admin_id}/events"),
-            Some(&admin_token),
+            Some(admin_token),
         )
         .await,
     )
     .await;
     assert_eq!(admin_events[0]["kind"], "created");
     assert_eq!(admin_events[0]["actor"], Value::Null);
-});
+}
 
 /// A database made before usernames had keys, holding two names that differ only in case.
 async fn legacy_app(backend: crate::helpers::Backend) -> TestApp {
@@ -821,3 +850,46 @@ mod legacy_usernames_after_the_migration {
         legacy_names_keep_logging_in(legacy_app(crate::helpers::Backend::Postgres).await).await
     }
 }
+
+backend_test!(an_unknown_role_in_the_database_is_an_error, |app| {
+    use diesel::RunQueryDsl;
+    let token = app.merchant("m").await;
+    let (_, me) = body(app.get("/api/v1/me", Some(&token)).await).await;
+    let id = me["id"].as_str().unwrap().to_owned();
+    {
+        let mut conn = app.conn();
+        let conn: &mut signboard::db::DbConn = &mut conn;
+        let update = format!("UPDATE users SET role = 'wizard' WHERE id = '{id}'");
+        // The CHECK constraint would refuse the value: step around it, as a hand edit might.
+        match conn {
+            signboard::db::DbConn::Sqlite(c) => {
+                diesel::sql_query("PRAGMA ignore_check_constraints = ON")
+                    .execute(c)
+                    .unwrap();
+                diesel::sql_query(update).execute(c).unwrap();
+                diesel::sql_query("PRAGMA ignore_check_constraints = OFF")
+                    .execute(c)
+                    .unwrap();
+            }
+            signboard::db::DbConn::Postgres(c) => {
+                diesel::sql_query("ALTER TABLE users DROP CONSTRAINT users_role_check")
+                    .execute(c)
+                    .unwrap();
+                diesel::sql_query(update).execute(c).unwrap();
+            }
+        }
+        // The row itself cannot be read: the column is a `Role`, not a string.
+        assert!(signboard::auth::user::find_row(conn, &id).is_err());
+        let read = signboard::auth::find_by_id(conn, &id);
+        let err = read.expect_err("an unknown role must not read as a user");
+        let err = signboard::error::AppError::from(err);
+        assert_eq!(err.code, signboard::error::ErrorCode::InternalError);
+    }
+    let resp = app.get("/api/v1/me", Some(&token)).await;
+    let (status, v) = body(resp).await;
+    assert_eq!(
+        (status.as_u16(), error_code(&v).as_str()),
+        (500, "internal_error")
+    );
+    assert!(!v.to_string().contains("wizard"), "{v}");
+});

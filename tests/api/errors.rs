@@ -1,9 +1,9 @@
 //! Bad input gets the error shape with the right status, never a 500.
 
 use crate::backend_test;
-use crate::helpers::{application, body, error_code, form, png_part};
+use crate::helpers::{application, body, error_code, form, png_part, TestApp};
 use reqwest::multipart::{Form, Part};
-use serde_json::json;
+use serde_json::{json, Value};
 
 backend_test!(bad_json_wrong_types_and_media_types, |app| {
     let spec_url = app.url("/api/v1/check");
@@ -58,6 +58,10 @@ backend_test!(bad_json_wrong_types_and_media_types, |app| {
             .any(|d| d["field"].as_str().unwrap().contains("width_mm")),
         "{v}"
     );
+    query_and_route_errors(&app, &spec).await;
+});
+
+async fn query_and_route_errors(app: &TestApp, spec: &Value) {
     // Query errors.
     let (s, v) = body(app.get("/api/v1/stats/approvals?year=abc", None).await).await;
     assert_eq!(
@@ -87,7 +91,7 @@ backend_test!(bad_json_wrong_types_and_media_types, |app| {
         (s.as_u16(), error_code(&v).as_str()),
         (404, "route_not_found")
     );
-});
+}
 
 backend_test!(bad_multipart_submissions, |app| {
     let m = app.merchant("m").await;
@@ -285,12 +289,16 @@ backend_test!(control_characters_in_text_fields_are_refused, |app| {
         "design.png"
     );
 
+    decisions_refuse_control_characters(&app, &m, &id).await;
+});
+
+async fn decisions_refuse_control_characters(app: &TestApp, m: &str, id: &str) {
     // Decisions: a comment, a change item and a supplied translation.
     let rev = app.official("rev", "reviewer").await;
     let (s, v) = body(
         app.transition(
             &rev,
-            &id,
+            id,
             &json!({"action": "request_changes", "expected_version": 1,
                     "comment": "请\u{0}修改",
                     "items": [{"message": "字号\u{0}太小", "rule": "M\u{0}3"}]}),
@@ -309,7 +317,7 @@ backend_test!(control_characters_in_text_fields_are_refused, |app| {
     );
     let mut a = crate::helpers::application_for_translation();
     a["shop_name"] = json!("译文店");
-    let t_id = app.submit_ok(&m, &a).await;
+    let t_id = app.submit_ok(m, &a).await;
     let tr = app.official("tr", "translator").await;
     let (s, v) = body(
         app.transition(
@@ -325,12 +333,12 @@ backend_test!(control_characters_in_text_fields_are_refused, |app| {
     assert_eq!(fields(&v), vec!["texts.mn"]);
     // A line break in a comment is meaningful and kept.
     let v = app
-        .act(&rev, &id, "reject", json!({"comment": "第一条\n第二条"}))
+        .act(&rev, id, "reject", json!({"comment": "第一条\n第二条"}))
         .await;
     assert_eq!(v["status"], "rejected");
-    let d = app.detail(&m, &id).await;
+    let d = app.detail(m, id).await;
     assert_eq!(d["events"][1]["comment"], "第一条\n第二条");
-});
+}
 
 backend_test!(decision_texts_and_change_items_are_bounded, |app| {
     let m = app.merchant("m").await;

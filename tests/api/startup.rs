@@ -78,10 +78,13 @@ fn migrate_and_user_add_from_the_command_line() {
     // The user exists with a password that verifies.
     let db = signboard::db::Db::connect(&DbUrl::parse(&url).unwrap(), 1).unwrap();
     let mut conn = db.get().unwrap();
-    let row = signboard::auth::find_by_username(&mut conn, "tr9")
-        .unwrap()
-        .unwrap();
-    assert_eq!(row.role, "translator");
+    let row = signboard::auth::find_by_username(
+        &mut conn,
+        &signboard::auth::LoginName::parse("tr9").unwrap(),
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(row.role.as_str(), "translator");
     assert!(
         signboard::auth::password::Hasher::new(256).verify("a-good-password", &row.password_hash)
     );
@@ -120,10 +123,13 @@ async fn first_start_creates_admin_once_and_keeps_a_private_secret() {
     }
     let mut conn = services.state.db.get().unwrap();
     assert_eq!(signboard::auth::count_users(&mut conn).unwrap(), 1);
-    let admin = signboard::auth::find_by_username(&mut conn, "admin")
-        .unwrap()
-        .unwrap();
-    assert_eq!(admin.role, "admin");
+    let admin = signboard::auth::find_by_username(
+        &mut conn,
+        &signboard::auth::LoginName::parse("admin").unwrap(),
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(admin.role.as_str(), "admin");
     drop(conn);
     drop(services);
     // A second start keeps the secret and makes no second admin.

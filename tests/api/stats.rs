@@ -1,7 +1,7 @@
 //! Counts per year, per month and per township; listing filters and paging.
 
 use crate::backend_test;
-use crate::helpers::{application, body};
+use crate::helpers::{application, body, TestApp};
 use chrono::TimeZone;
 use serde_json::json;
 
@@ -61,6 +61,11 @@ backend_test!(counts_per_year_month_status_and_csv, |app| {
         json!([{"township": "大沁他拉镇", "approved": 2}, {"township": "八仙筒镇", "approved": 1}])
     );
 
+    csv_export(&app).await;
+    listing_filters(&app, &rev).await;
+});
+
+async fn csv_export(app: &TestApp) {
     let resp = app.get("/api/v1/stats/approvals?format=csv", None).await;
     assert!(resp.headers()["content-type"]
         .to_str()
@@ -84,14 +89,13 @@ backend_test!(counts_per_year_month_status_and_csv, |app| {
         csv.contains("\nyear,month,approved\n2025,1,0\n2025,2,0\n2025,3,1\n"),
         "{csv}"
     );
+}
 
+async fn listing_filters(app: &TestApp, rev: &str) {
     // Listing: status, year, search and paging.
     let (_, l) = body(
-        app.get(
-            "/api/v1/applications?status=approved&per_page=2",
-            Some(&rev),
-        )
-        .await,
+        app.get("/api/v1/applications?status=approved&per_page=2", Some(rev))
+            .await,
     )
     .await;
     assert_eq!(
@@ -101,22 +105,22 @@ backend_test!(counts_per_year_month_status_and_csv, |app| {
     let (_, l2) = body(
         app.get(
             "/api/v1/applications?status=approved&per_page=2&page=2",
-            Some(&rev),
+            Some(rev),
         )
         .await,
     )
     .await;
     assert_eq!(l2["items"].as_array().unwrap().len(), 2);
     assert_ne!(l["items"][0]["id"], l2["items"][0]["id"]);
-    let (_, l) = body(app.get("/api/v1/applications?year=2026", Some(&rev)).await).await;
+    let (_, l) = body(app.get("/api/v1/applications?year=2026", Some(rev)).await).await;
     assert_eq!(l["total"], 1);
     let (_, l) = body(
-        app.get("/api/v1/applications?q=91350100M0", Some(&rev))
+        app.get("/api/v1/applications?q=91350100M0", Some(rev))
             .await,
     )
     .await;
     assert_eq!(l["total"], 6);
-    let (_, l) = body(app.get("/api/v1/applications?q=%25", Some(&rev)).await).await;
+    let (_, l) = body(app.get("/api/v1/applications?q=%25", Some(rev)).await).await;
     assert_eq!(l["total"], 0, "a % in the search is a literal character");
     app.assert_counts_consistent();
-});
+}

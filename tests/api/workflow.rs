@@ -3,7 +3,7 @@
 
 use crate::backend_test;
 use crate::helpers::{
-    application, application_for_translation, body, error_code, form, png_part, MN,
+    application, application_for_translation, body, error_code, form, png_part, TestApp, MN,
 };
 use chrono::TimeZone;
 use serde_json::{json, Value};
@@ -299,11 +299,15 @@ backend_test!(translation_then_approval_with_a_number, |app| {
         1
     );
 
-    let v = app.act(&rev, &id, "approve", json!({})).await;
+    approve_with_a_number(&app, &m, &rev, &id).await;
+});
+
+async fn approve_with_a_number(app: &TestApp, m: &str, rev: &str, id: &str) {
+    let v = app.act(rev, id, "approve", json!({})).await;
     assert_eq!(v["status"], "approved");
     let year = app.clock_year();
     assert_eq!(v["approval_no"], format!("奈民委牌审〔{year}〕0001号"));
-    let d = app.detail(&m, &id).await;
+    let d = app.detail(m, id).await;
     assert_eq!(d["status_label"], "已批准");
     let actions: Vec<&str> = d["events"]
         .as_array()
@@ -324,7 +328,7 @@ backend_test!(translation_then_approval_with_a_number, |app| {
         let (status, v) = body(
             app.transition(
                 token,
-                &id,
+                id,
                 &json!({"action": action, "expected_version": 3, "comment": "x"}),
             )
             .await,
@@ -336,7 +340,7 @@ backend_test!(translation_then_approval_with_a_number, |app| {
             "{action}"
         );
     }
-});
+}
 
 backend_test!(confirm_reject_withdraw_and_role_refusals, |app| {
     let m = app.merchant("m").await;
@@ -398,15 +402,20 @@ backend_test!(confirm_reject_withdraw_and_role_refusals, |app| {
         (status.as_u16(), error_code(&v).as_str()),
         (403, "forbidden")
     );
-    let v = app.act(&tr, &id, "confirm_translation", json!({})).await;
+    confirm_then_reject(&app, &m, &tr, &rev, &admin, &id).await;
+    withdraw_from_each_open_state(&app, &m, &rev).await;
+});
+
+async fn confirm_then_reject(app: &TestApp, m: &str, tr: &str, rev: &str, admin: &str, id: &str) {
+    let v = app.act(tr, id, "confirm_translation", json!({})).await;
     assert_eq!(
         (v["status"].as_str(), v["translation_confirmed"].as_bool()),
         (Some("in_review"), Some(true))
     );
     let (status, v) = body(
         app.transition(
-            &tr,
-            &id,
+            tr,
+            id,
             &json!({"action": "confirm_translation", "expected_version": 2}),
         )
         .await,
@@ -416,19 +425,15 @@ backend_test!(confirm_reject_withdraw_and_role_refusals, |app| {
         (status.as_u16(), error_code(&v).as_str()),
         (422, "already_confirmed")
     );
-    assert_eq!(app.detail(&tr, &id).await["available_actions"], json!([]));
+    assert_eq!(app.detail(tr, id).await["available_actions"], json!([]));
     assert_eq!(
-        app.detail(&rev, &id).await["available_actions"],
+        app.detail(rev, id).await["available_actions"],
         json!(["approve", "reject", "request_changes"])
     );
     // Reject needs a reason.
     let (status, v) = body(
-        app.transition(
-            &rev,
-            &id,
-            &json!({"action": "reject", "expected_version": 2}),
-        )
-        .await,
+        app.transition(rev, id, &json!({"action": "reject", "expected_version": 2}))
+            .await,
     )
     .await;
     assert_eq!(
@@ -436,39 +441,41 @@ backend_test!(confirm_reject_withdraw_and_role_refusals, |app| {
         (422, "reason_required")
     );
     let v = app
-        .act(&admin, &id, "reject", json!({"comment": "店名与执照不符"}))
+        .act(admin, id, "reject", json!({"comment": "店名与执照不符"}))
         .await;
     assert_eq!(v["status"], "rejected");
-    let d = app.detail(&m, &id).await;
+    let d = app.detail(m, id).await;
     assert_eq!(d["events"][2]["comment"], "店名与执照不符");
     assert_eq!(d["events"][2]["actor_role"], "admin");
+}
 
+async fn withdraw_from_each_open_state(app: &TestApp, m: &str, rev: &str) {
     // Withdraw from each open state.
-    let a = app.submit_ok(&m, &application_for_translation()).await;
+    let a = app.submit_ok(m, &application_for_translation()).await;
     assert_eq!(
-        app.act(&m, &a, "withdraw", json!({})).await["status"],
+        app.act(m, &a, "withdraw", json!({})).await["status"],
         "withdrawn"
     );
-    let b = app.submit_ok(&m, &application()).await;
+    let b = app.submit_ok(m, &application()).await;
     assert_eq!(
-        app.act(&m, &b, "withdraw", json!({})).await["status"],
+        app.act(m, &b, "withdraw", json!({})).await["status"],
         "withdrawn"
     );
-    let c = app.submit_ok(&m, &application()).await;
+    let c = app.submit_ok(m, &application()).await;
     app.act(
-        &rev,
+        rev,
         &c,
         "request_changes",
         json!({"items": [{"message": "改"}]}),
     )
     .await;
     assert_eq!(
-        app.act(&m, &c, "withdraw", json!({})).await["status"],
+        app.act(m, &c, "withdraw", json!({})).await["status"],
         "withdrawn"
     );
     let (status, v) = body(
         app.transition(
-            &rev,
+            rev,
             &c,
             &json!({"action": "withdraw", "expected_version": 3}),
         )
@@ -481,7 +488,7 @@ backend_test!(confirm_reject_withdraw_and_role_refusals, |app| {
     );
     // An unknown action is the body's fault.
     let (status, v) = body(
-        app.transition(&rev, &c, &json!({"action": "bless", "expected_version": 3}))
+        app.transition(rev, &c, &json!({"action": "bless", "expected_version": 3}))
             .await,
     )
     .await;
@@ -500,7 +507,7 @@ backend_test!(confirm_reject_withdraw_and_role_refusals, |app| {
         ),
         (Some(4), Some(1), Some(0))
     );
-});
+}
 
 backend_test!(request_changes_then_resubmit_then_approve, |app| {
     let m = app.merchant("m").await;
@@ -543,6 +550,10 @@ backend_test!(request_changes_then_resubmit_then_approve, |app| {
         (status.as_u16(), error_code(&v).as_str()),
         (415, "unsupported_media_type")
     );
+    resubmit_then_approve(&app, &m, &tr, &rev, &id).await;
+});
+
+async fn resubmit_then_approve(app: &TestApp, m: &str, tr: &str, rev: &str, id: &str) {
     let mut changed = application();
     changed["shop_name"] = json!("奈曼旗民族商贸城（新）");
     let f = form(&changed, vec![png_part(1200, 300), png_part(1600, 400)]).part(
@@ -554,7 +565,7 @@ backend_test!(request_changes_then_resubmit_then_approve, |app| {
     let resp = app
         .client
         .post(app.url(&format!("/api/v1/applications/{id}/transitions")))
-        .bearer_auth(&m)
+        .bearer_auth(m)
         .multipart(f)
         .send()
         .await
@@ -565,7 +576,7 @@ backend_test!(request_changes_then_resubmit_then_approve, |app| {
         (v["status"].as_str(), v["revision"].as_i64()),
         (Some("in_review"), Some(2))
     );
-    let d = app.detail(&m, &id).await;
+    let d = app.detail(m, id).await;
     assert_eq!(d["shop_name"], "奈曼旗民族商贸城（新）");
     assert_eq!(
         d["revisions"][1]["attachments"].as_array().unwrap().len(),
@@ -577,15 +588,15 @@ backend_test!(request_changes_then_resubmit_then_approve, |app| {
     );
     assert!(d["requested_changes"].is_null());
 
-    app.act(&tr, &id, "confirm_translation", json!({})).await;
-    let v = app.act(&rev, &id, "approve", json!({})).await;
+    app.act(tr, id, "confirm_translation", json!({})).await;
+    let v = app.act(rev, id, "approve", json!({})).await;
     assert_eq!(v["status"], "approved");
     let events = app.count("events");
     assert_eq!(
         events, 5,
         "submit, request_changes, resubmit, confirm, approve"
     );
-});
+}
 
 backend_test!(a_stale_version_is_a_conflict, |app| {
     let m = app.merchant("m").await;

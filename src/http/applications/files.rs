@@ -1,5 +1,6 @@
 //! An application's files: its design images and the preview of a revision.
 
+use actix_web::get;
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
@@ -21,11 +22,11 @@ pub struct AttachmentQuery {
     pub thumb: Option<u8>,
 }
 
-#[utoipa::path(get, path = "/api/v1/applications/{id}/attachments/{attachment_id}",
-    tag = "applications", security(("bearer" = [])),
+#[utoipa::path(get, tag = "applications", security(("bearer" = [])),
     params(("id" = String, Path), ("attachment_id" = String, Path), AttachmentQuery),
     responses((status = 200, description = "the image, without metadata", content_type = "image/*"),
               (status = 404, body = ErrorBody)))]
+#[get("/applications/{id}/attachments/{attachment_id}")]
 pub async fn attachment(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -75,12 +76,12 @@ pub async fn attachment(
         .body(bytes))
 }
 
-#[utoipa::path(get, path = "/api/v1/applications/{id}/revisions/{n}/preview.png",
-    tag = "applications", security(("bearer" = [])),
+#[utoipa::path(get, tag = "applications", security(("bearer" = [])),
     params(("id" = String, Path), ("n" = i32, Path), PreviewQuery),
     responses((status = 200, description = "the sign as drawn", content_type = "image/png"),
               (status = 404, body = ErrorBody),
               (status = 422, body = ErrorBody, description = "the stored sign cannot be drawn")))]
+#[get("/applications/{id}/revisions/{n}/preview.png")]
 pub async fn revision_preview(
     state: web::Data<AppState>,
     user: AuthUser,

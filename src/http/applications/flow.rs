@@ -13,7 +13,7 @@ use crate::applications::{
     ApplicationForm, IdempotencyKey, SubmitResult, TransitionRequest, ValidForm,
 };
 use crate::auth::{Role, User};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 
 fn idempotency_key(req: &HttpRequest) -> AppResult<Option<IdempotencyKey>> {
     let Some(value) = req.headers().get("Idempotency-Key") else {
@@ -22,8 +22,8 @@ fn idempotency_key(req: &HttpRequest) -> AppResult<Option<IdempotencyKey>> {
     IdempotencyKey::parse(value.as_bytes())
         .map(Some)
         .ok_or_else(|| {
-            AppError::bad_request(
-                "invalid_idempotency_key",
+            AppError::explained(
+                ErrorCode::InvalidIdempotencyKey,
                 "Idempotency-Key 须为 1–200 个可见字符",
             )
         })
@@ -58,8 +58,8 @@ pub async fn submit(
     let parts = read_parts(req, payload, &["application"]).await?;
     let form = json_part::<ApplicationForm>(&parts, "application")?.parse()?;
     if parts.designs.is_empty() {
-        return Err(AppError::unprocessable(
-            "design_required",
+        return Err(AppError::explained(
+            ErrorCode::DesignRequired,
             "请至少上传一张牌匾设计图",
         ));
     }
@@ -92,7 +92,10 @@ async fn json_body<T: serde::de::DeserializeOwned>(mut payload: web::Payload) ->
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| super::super::middleware::payload_error(&e))?;
         if buf.len() + chunk.len() > JSON_LIMIT {
-            return Err(AppError::too_large("body_too_large", "提交的内容过大"));
+            return Err(AppError::explained(
+                ErrorCode::BodyTooLarge,
+                "提交的内容过大",
+            ));
         }
         buf.extend_from_slice(&chunk);
     }
@@ -137,8 +140,8 @@ async fn read_transition(req: &HttpRequest, payload: web::Payload) -> AppResult<
             multipart: false,
         })
     } else {
-        Err(AppError::unsupported_media(
-            "unsupported_media_type",
+        Err(AppError::explained(
+            ErrorCode::UnsupportedMediaType,
             "请以 JSON 提交操作（重新提交申请时用 multipart/form-data）",
         ))
     }
@@ -151,10 +154,10 @@ fn resubmitted_form(sent: &mut Sent) -> AppResult<Option<ValidForm>> {
     }
     let form = sent.form.take().ok_or_else(|| {
         if sent.multipart {
-            AppError::bad_request("missing_part", "缺少“application”部分")
+            AppError::explained(ErrorCode::MissingPart, "缺少“application”部分")
         } else {
-            AppError::unsupported_media(
-                "unsupported_media_type",
+            AppError::explained(
+                ErrorCode::UnsupportedMediaType,
                 "重新提交申请请用 multipart/form-data，附上修改后的申请内容",
             )
         }

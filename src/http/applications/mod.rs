@@ -6,6 +6,7 @@ mod flow;
 mod refusal;
 mod upload;
 
+use actix_web::{get, post};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -14,7 +15,7 @@ use super::extract::AuthUser;
 use super::AppState;
 use crate::applications::repo::{self, TransitionResult};
 use crate::applications::{ApplicationForm, Status, SubmitResult, TransitionRequest};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 
 pub use files::{
     __path_attachment, __path_revision_preview, attachment, revision_preview, AttachmentQuery,
@@ -46,7 +47,7 @@ pub struct ResubmissionForm {
     design: Vec<Vec<u8>>,
 }
 
-#[utoipa::path(post, path = "/api/v1/applications", tag = "applications",
+#[utoipa::path(post, tag = "applications",
     security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header, description = "repeat-safe submission key")),
     request_body(content = SubmissionForm, content_type = "multipart/form-data"),
@@ -55,6 +56,7 @@ pub struct ResubmissionForm {
               (status = 403, body = ErrorBody), (status = 413, body = ErrorBody),
               (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
               (status = 503, body = ErrorBody, description = "decode memory is busy; see Retry-After")))]
+#[post("/applications")]
 pub async fn submit(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -70,7 +72,7 @@ pub const MAX_PER_PAGE: i64 = 100;
 
 /// 400 `invalid_query` naming the parameter.
 fn bad_parameter(name: &str, message: String) -> AppError {
-    AppError::bad_request("invalid_query", message)
+    AppError::explained(ErrorCode::InvalidQuery, message)
         .with_details(serde_json::json!({"parameter": name}))
 }
 
@@ -99,7 +101,7 @@ impl ListQuery {
         let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
             None => None,
             Some(s) => Some(Status::parse(s).ok_or_else(|| {
-                AppError::bad_request("invalid_query", format!("没有“{s}”这种状态"))
+                AppError::explained(ErrorCode::InvalidQuery, format!("没有“{s}”这种状态"))
             })?),
         };
         let page = q.page.unwrap_or(1);
@@ -132,10 +134,11 @@ impl ListQuery {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/applications", tag = "applications",
+#[utoipa::path(get, tag = "applications",
     security(("bearer" = [])), params(ListQuery),
     responses((status = 200, body = repo::Page), (status = 400, body = ErrorBody),
               (status = 401, body = ErrorBody)))]
+#[get("/applications")]
 pub async fn list(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -150,9 +153,10 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(page))
 }
 
-#[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "applications",
+#[utoipa::path(get, tag = "applications",
     security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = repo::Detail), (status = 404, body = ErrorBody)))]
+#[get("/applications/{id}")]
 pub async fn detail(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -167,7 +171,7 @@ pub async fn detail(
     Ok(HttpResponse::Ok().json(detail))
 }
 
-#[utoipa::path(post, path = "/api/v1/applications/{id}/transitions", tag = "applications",
+#[utoipa::path(post, tag = "applications",
     security(("bearer" = [])), params(("id" = String, Path)),
     request_body(content(
         (TransitionRequest = "application/json"),
@@ -177,6 +181,7 @@ pub async fn detail(
               (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
               (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
               (status = 503, body = ErrorBody, description = "decode memory is busy; see Retry-After")))]
+#[post("/applications/{id}/transitions")]
 pub async fn transition(
     req: HttpRequest,
     state: web::Data<AppState>,

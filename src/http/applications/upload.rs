@@ -7,7 +7,7 @@ use super::super::AppState;
 use crate::applications::repo::Upload;
 use crate::applications::Evaluation;
 use crate::engine::Engine;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::rules::ValidSpec;
 use crate::spec::DesignInfo;
 use crate::storage::images::{self, ImageError};
@@ -22,16 +22,16 @@ pub struct Prepared {
 
 fn image_error(name: &str, e: ImageError) -> AppError {
     match e {
-        ImageError::Unsupported => AppError::unsupported_media(
-            "unsupported_image",
+        ImageError::Unsupported => AppError::explained(
+            ErrorCode::UnsupportedImage,
             format!("“{name}”不是 PNG、JPEG 或 WebP 图片，或文件已损坏"),
         ),
-        ImageError::TooLarge => AppError::too_large(
-            "file_too_large",
+        ImageError::TooLarge => AppError::explained(
+            ErrorCode::FileTooLarge,
             format!("设计图“{name}”超过 10 MB，请压缩后再上传"),
         ),
-        ImageError::TooManyPixels { width, height } => AppError::too_large(
-            "too_many_pixels",
+        ImageError::TooManyPixels { width, height } => AppError::explained(
+            ErrorCode::TooManyPixels,
             format!("设计图“{name}”尺寸过大（{width}×{height}），请不要超过 4000 万像素"),
         ),
     }
@@ -43,8 +43,7 @@ fn budget_error(state: &AppState, name: &str, probe: &images::Probe, e: BudgetEr
         BudgetError::TooBig {
             need_mib,
             budget_mib,
-        } => AppError::too_large(
-            "image_too_demanding",
+        } => AppError::explained(ErrorCode::ImageTooDemanding,
             format!(
                 "设计图“{name}”（{}×{}）解码需要约 {need_mib} MB 内存，超过服务器允许的 {budget_mib} MB，请缩小尺寸或转为 8 位色深后再上传",
                 probe.width, probe.height
