@@ -7,8 +7,8 @@ use ab_glyph::{Font as _, FontVec};
 use harfrust::{Buffer, Direction, Feature, ShapeOptions, ShapePlan, ShaperFont, Tag};
 use sha2::{Digest, Sha256};
 
-pub use super::glyphs::FontSlot;
 use super::glyphs::GlyphCache;
+pub use super::slot::FontSlot;
 use crate::spec::{Orientation, Script, TextMeasure, TextMeasurer};
 
 /// File name of Noto Sans Mongolian Regular 3.002 inside the fonts directory.

@@ -14,12 +14,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use ab_glyph::{point, Font as _, FontVec, Glyph, GlyphId, PxScale};
 
-/// Which font of the set a glyph comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FontSlot {
-    Mongolian,
-    Chinese,
-}
+use super::slot::FontSlot;
 
 /// Pixel sizes (ab_glyph's `PxScale`) are quantised to 1/`SIZE_STEPS` px.
 pub const SIZE_STEPS: f32 = 256.0;

@@ -16,6 +16,7 @@ mod fonts;
 mod glyphs;
 mod natural;
 mod raster;
+mod slot;
 
 use std::borrow::Cow;
 
