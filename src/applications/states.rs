@@ -2,14 +2,13 @@
 //! move it. Both are stored as text and read back through diesel: an unknown value in the
 //! database is a deserialization error (a 500 whose cause is logged), never a default.
 
-use diesel::backend::Backend;
-use diesel::deserialize::{self, FromSql, FromSqlRow};
+use diesel::deserialize::FromSqlRow;
 use diesel::expression::AsExpression;
-use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::Text;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::db::text_enum::UnknownValue;
 use crate::spec::Verdict;
 
 #[derive(
@@ -149,44 +148,8 @@ impl Action {
     }
 }
 
-/// A stored text that is not one of the closed set's names.
-#[derive(Debug, thiserror::Error)]
-#[error("unknown {what} {value:?} in the database")]
-pub struct UnknownValue {
-    what: &'static str,
-    value: String,
-}
-
-fn unknown(what: &'static str, value: String) -> UnknownValue {
-    UnknownValue { what, value }
-}
-
-/// Reads and writes a closed enum as its `as_str` name in a `Text` column.
-macro_rules! text_column {
-    ($ty:ty, $what:literal) => {
-        impl<DB: Backend> FromSql<Text, DB> for $ty
-        where
-            String: FromSql<Text, DB>,
-        {
-            fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
-                let s = String::from_sql(bytes)?;
-                <$ty>::parse(&s).ok_or_else(|| unknown($what, s).into())
-            }
-        }
-
-        impl<DB: Backend> ToSql<Text, DB> for $ty
-        where
-            str: ToSql<Text, DB>,
-        {
-            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
-                self.as_str().to_sql(out)
-            }
-        }
-    };
-}
-
-text_column!(Status, "status");
-text_column!(Action, "action");
+crate::text_column!(Status, "status");
+crate::text_column!(Action, "action");
 
 /// A revision's verdict as stored (`serialize_as`/`deserialize_as = String` on the row).
 impl TryFrom<String> for Verdict {
@@ -196,7 +159,7 @@ impl TryFrom<String> for Verdict {
         [Verdict::Pass, Verdict::Warn, Verdict::Fail]
             .into_iter()
             .find(|v| v.as_str() == s)
-            .ok_or_else(|| unknown("verdict", s))
+            .ok_or_else(|| UnknownValue::new("verdict", s))
     }
 }
 

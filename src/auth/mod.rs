@@ -69,26 +69,4 @@ impl Role {
     }
 }
 
-impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for Role
-where
-    DB: diesel::backend::Backend,
-    String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
-{
-    fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
-        let text = String::from_sql(bytes)?;
-        Role::parse(&text).ok_or_else(|| format!("unknown role {text:?} in the database").into())
-    }
-}
-
-impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for Role
-where
-    DB: diesel::backend::Backend,
-    str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
-{
-    fn to_sql<'b>(
-        &'b self,
-        out: &mut diesel::serialize::Output<'b, '_, DB>,
-    ) -> diesel::serialize::Result {
-        self.as_str().to_sql(out)
-    }
-}
+crate::text_column!(Role, "role");

@@ -3,6 +3,7 @@
 //! domain rule.
 
 pub mod schema;
+pub mod text_enum;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;

@@ -272,15 +272,7 @@ mod tests {
 
     const ALLOC: u64 = 512 * 1024 * 1024;
 
-    fn small_jpeg() -> Vec<u8> {
-        let img =
-            image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 77]));
-        let mut jpeg = Vec::new();
-        JpegEncoder::new_with_quality(&mut jpeg, 90)
-            .encode_image(&img)
-            .unwrap();
-        jpeg
-    }
+    use crate::storage::jpeg::tests::small_jpeg;
 
     #[test]
     fn the_cost_of_a_large_sixteen_bit_png_fits_the_default_budget_once() {

@@ -106,7 +106,7 @@ fn kept_segment(marker: u8, segment: &[u8]) -> Kept {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use image::codecs::jpeg::JpegEncoder;
 
@@ -117,7 +117,7 @@ mod tests {
         s
     }
 
-    fn small_jpeg() -> Vec<u8> {
+    pub(crate) fn small_jpeg() -> Vec<u8> {
         let img =
             image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 77]));
         let mut jpeg = Vec::new();
@@ -181,12 +181,7 @@ mod tests {
 
     #[test]
     fn stripping_a_jpeg_keeps_its_pixels_and_drops_exif_and_comments() {
-        let img =
-            image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 77]));
-        let mut jpeg = Vec::new();
-        JpegEncoder::new_with_quality(&mut jpeg, 90)
-            .encode_image(&img)
-            .unwrap();
+        let jpeg = small_jpeg();
         let mut tagged = jpeg[..2].to_vec();
         for (marker, payload) in [
             (0xE1u8, &b"Exif\0\0GPS-HERE"[..]),
