@@ -56,10 +56,7 @@ impl Calendar {
         let mut years = BTreeMap::new();
         for (year, text) in EMBEDDED {
             let file = format!("embedded {year}.json");
-            years.insert(
-                *year,
-                YearData::parse(text, &file, *year, EMBEDDED_SOURCE)?,
-            );
+            years.insert(*year, YearData::parse(text, &file, *year, EMBEDDED_SOURCE)?);
         }
         Ok(Calendar { years })
     }

@@ -52,10 +52,7 @@ fn fifteen_working_days_from_24_september_2026_end_on_22_october() {
     // Without the calendar the same count would end a week earlier.
     let plain = Calendar::from_years([]);
     assert_eq!(
-        plain
-            .add_working_days(day("2026-09-24"), 15)
-            .unwrap()
-            .value,
+        plain.add_working_days(day("2026-09-24"), 15).unwrap().value,
         day("2026-10-15")
     );
 }
@@ -75,7 +72,11 @@ fn a_deadline_reaching_into_a_year_without_data_is_provisional() {
             .provisional
     );
     // Staying inside 2026 is not provisional.
-    assert!(!c.add_working_days(day("2026-12-01"), 5).unwrap().provisional);
+    assert!(
+        !c.add_working_days(day("2026-12-01"), 5)
+            .unwrap()
+            .provisional
+    );
 
     // A calendar built without 2026: the National Day count becomes provisional and plain.
     let without = calendar().without_year(2026);
