@@ -91,6 +91,7 @@ fn setup() -> Bench {
         timezone: chrono_tz::Asia::Shanghai,
         approval_prefix: "奈民委牌审".into(),
         rules_profile: None,
+        calendar_dir: None,
         db_pool: 8,
         workers: 2,
         decode_memory_mb: 512,

@@ -44,6 +44,9 @@ pub struct Settings {
     /// A rules profile file replacing the embedded `nmg` profile.
     #[arg(long, env = "SIGNBOARD_RULES_PROFILE")]
     pub rules_profile: Option<PathBuf>,
+    /// A directory of holiday-cn `YYYY.json` files adding or replacing calendar years.
+    #[arg(long, env = "SIGNBOARD_CALENDAR_DIR")]
+    pub calendar_dir: Option<PathBuf>,
     /// Database connections in the pool.
     #[arg(long, env = "SIGNBOARD_DB_POOL", default_value_t = 10)]
     pub db_pool: u32,
@@ -86,6 +89,8 @@ pub struct Config {
     pub timezone: chrono_tz::Tz,
     pub approval_prefix: String,
     pub rules_profile: Option<PathBuf>,
+    /// Calendar years added to or replacing the embedded ones.
+    pub calendar_dir: Option<PathBuf>,
     pub db_pool: u32,
     pub workers: usize,
     /// Budget of image decoding, in MiB (at least 1).
@@ -128,6 +133,7 @@ impl Settings {
             timezone,
             approval_prefix: self.approval_prefix,
             rules_profile: self.rules_profile,
+            calendar_dir: self.calendar_dir,
             db_pool: self.db_pool.max(1),
             workers: self.workers,
             decode_memory_mb: self.decode_memory_mb.max(1),

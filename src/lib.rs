@@ -6,6 +6,7 @@
 
 pub mod applications;
 pub mod auth;
+pub mod calendar;
 pub mod config;
 pub mod contact;
 pub mod db;
@@ -75,6 +76,8 @@ pub fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<Services, StartE
             .map_err(|e| StartError(format!("rules profile {}: {e}", path.display())))?,
         None => rules::Profile::nmg().clone(),
     };
+    let calendar = calendar::Calendar::load(config.calendar_dir.as_deref())
+        .map_err(|e| StartError(e.to_string()))?;
     let db = Db::connect(&config.database, config.db_pool).map_err(StartError)?;
     let applied = db.migrate().map_err(StartError)?;
     if !applied.is_empty() {
@@ -108,6 +111,7 @@ pub fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<Services, StartE
         store,
         decode: DecodeBudget::new(config.decode_memory_mb, config.decode_wait),
         clock,
+        calendar: Arc::new(calendar),
     });
     Ok(Services { state, config })
 }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod calendar;
 pub mod disposition;
 pub mod extract;
 pub mod middleware;
@@ -24,6 +25,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::applications::WorkflowSettings;
 use crate::auth::token::Keys;
 use crate::auth::Accounts;
+use crate::calendar::Calendar;
 use crate::db::Db;
 use crate::engine::Engine;
 use crate::error::{AppError, ErrorCode};
@@ -53,6 +55,8 @@ pub struct AppState {
     /// Memory budget of image decoding, shared by every upload.
     pub decode: DecodeBudget,
     pub clock: Arc<dyn Clock>,
+    /// Working days: holidays and make-up days.
+    pub calendar: Arc<Calendar>,
 }
 
 /// Largest JSON body (a sign spec with long texts fits many times over).
@@ -85,6 +89,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(public::preview)
                 .service(public::rules)
                 .service(public::approval_stats)
+                .service(calendar::year)
                 .service(openapi::serve)
                 .default_service(web::to(api_not_found)),
         );

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod calendar;
 mod check;
 mod edge;
 mod errors;
