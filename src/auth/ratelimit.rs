@@ -180,6 +180,13 @@ impl LoginLimiter {
             users,
             addrs,
         } = &mut *guard;
+        // The address's own limit first, so that a refused request stores nothing.
+        if let Some(by_addr) = addrs.get_mut(addr) {
+            by_addr.roll(now, p.window);
+            if by_addr.failures + by_addr.pending >= p.addr_failures {
+                return Err(by_addr.remaining(now, p.window));
+            }
+        }
         let pair_key = (user.to_owned(), addr.to_owned());
         let pair = pairs.entry(pair_key).or_insert_with(|| Pair {
             failures: 0,
@@ -322,6 +329,29 @@ mod tests {
         let t2 = t1 + Duration::from_secs(61);
         fail(&l, "admin", "1.1.1.1", t2).unwrap();
         assert_eq!(fail(&l, "admin", "1.1.1.1", t2), Err(RetryAfter(120)));
+    }
+
+    #[test]
+    fn a_blocked_address_stores_nothing_for_the_names_it_tries() {
+        let l = LoginLimiter::new(LoginPolicy::default());
+        let t0 = Instant::now();
+        let p = LoginPolicy::default();
+        for i in 0..p.addr_failures {
+            fail(&l, &format!("user{}", i / 4), "6.6.6.6", t0).unwrap();
+        }
+        let sizes = |l: &LoginLimiter| {
+            let s = lock(&l.state);
+            (s.pairs.len(), s.users.len(), s.addrs.len())
+        };
+        let before = sizes(&l);
+        for i in 0..1000 {
+            assert!(l.begin(&format!("new{i}"), "6.6.6.6", t0).is_err());
+        }
+        assert_eq!(
+            sizes(&l),
+            before,
+            "refused attempts leave no entries behind"
+        );
     }
 
     #[test]

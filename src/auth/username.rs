@@ -60,6 +60,9 @@ impl Username {
 /// A name typed at login (or a stored name, looked up again): any text a stored name could
 /// match, with its comparison key. Only [`LoginName::parse`] makes one, so every lookup
 /// compares by the same key as registration.
+/// No stored name is longer (registration allows 32; NFKC may expand a little).
+const MAX_LOGIN_CHARS: usize = 64;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoginName {
     typed: String,
@@ -67,8 +70,12 @@ pub struct LoginName {
 }
 
 impl LoginName {
-    /// `None` for text no stored name can match (control characters, nothing).
+    /// `None` for text no stored name can match (control characters, nothing, or longer than
+    /// any name can be — which also keeps the login limiter's keys small).
     pub fn parse(raw: &str) -> Option<LoginName> {
+        if raw.trim().chars().count() > MAX_LOGIN_CHARS {
+            return None;
+        }
         let key = key_of(raw)?;
         Some(LoginName {
             typed: raw.trim().to_owned(),
@@ -100,6 +107,13 @@ fn key_of(raw: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_login_name_longer_than_any_stored_name_is_refused() {
+        assert!(LoginName::parse(&"a".repeat(64)).is_some());
+        assert!(LoginName::parse(&"a".repeat(65)).is_none());
+        assert!(LoginName::parse(&"ａ".repeat(1_000_000)).is_none());
+    }
 
     #[test]
     fn look_alikes_share_a_key() {
