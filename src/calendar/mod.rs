@@ -94,7 +94,9 @@ impl Calendar {
 
     /// Whether `date` is a working day.
     pub fn is_working_day(&self, date: NaiveDate) -> bool {
-        if let Some(data) = self.years.get(&date.year()) {
+        // The date's own year first, then the neighbours whose holidays may reach into it.
+        let y = date.year();
+        for data in [y, y + 1, y - 1].iter().filter_map(|y| self.years.get(y)) {
             if data.holidays.contains(&date) {
                 return false;
             }

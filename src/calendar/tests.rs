@@ -137,3 +137,19 @@ fn zero_days_is_the_start() {
         0
     );
 }
+
+#[test]
+fn a_holiday_listed_in_the_next_years_file_counts() {
+    // As holiday-cn lists a New Year holiday that begins on 31 December in the next year's file.
+    let next = YearData::parse(
+        r#"{"year":2029,"days":[{"name":"元旦","date":"2028-12-29","isOffDay":true}]}"#,
+        "2029.json",
+        2029,
+        "test",
+    )
+    .unwrap();
+    let c = calendar().without_year(2028).without_year(2029);
+    assert!(c.is_working_day(day("2028-12-29")), "a Friday");
+    let c = Calendar::from_years([next]);
+    assert!(!c.is_working_day(day("2028-12-29")));
+}

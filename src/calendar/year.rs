@@ -19,7 +19,7 @@ pub enum CalendarError {
         expected: i32,
         found: i32,
     },
-    #[error("calendar file {file}: date {date} is not in year {year}")]
+    #[error("calendar file {file}: date {date} is not in year {year} or next to it")]
     DateOutsideYear {
         file: String,
         year: i32,
@@ -78,7 +78,9 @@ impl YearData {
             workdays: BTreeSet::new(),
         };
         for day in parsed.days {
-            if day.date.year() != year {
+            // A holiday may begin in the year before (元旦 from 31 December) or run into the
+            // next; anything further away is a mistake.
+            if (day.date.year() - year).abs() > 1 {
                 return Err(CalendarError::DateOutsideYear {
                     file: file.to_owned(),
                     year,
@@ -135,7 +137,7 @@ mod tests {
             ("{", "not a holiday-cn year file"),
             (r#"{"year":2025,"days":[]}"#, "says year 2025"),
             (
-                r#"{"year":2026,"days":[{"name":"x","date":"2025-12-31","isOffDay":true}]}"#,
+                r#"{"year":2026,"days":[{"name":"x","date":"2024-12-31","isOffDay":true}]}"#,
                 "is not in year 2026",
             ),
             (

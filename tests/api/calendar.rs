@@ -93,7 +93,7 @@ fn a_malformed_calendar_file_stops_start_up_naming_it() {
     std::fs::create_dir(&dir).unwrap();
     std::fs::write(
         dir.join("2028.json"),
-        r#"{"year": 2028, "days": [{"name": "x", "date": "2027-12-31", "isOffDay": true}]}"#,
+        r#"{"year": 2028, "days": [{"name": "x", "date": "2026-12-31", "isOffDay": true}]}"#,
     )
     .unwrap();
     let database = signboard::db::DbUrl::Sqlite(tmp.path().join("data/db.sqlite"));
@@ -105,7 +105,7 @@ fn a_malformed_calendar_file_stops_start_up_naming_it() {
     let message = err.to_string();
     assert!(
         message.contains(&dir.join("2028.json").display().to_string())
-            && message.contains("2027-12-31"),
+            && message.contains("2026-12-31"),
         "{message}"
     );
 
