@@ -212,8 +212,9 @@ pub fn serve(services: Services, listener: TcpListener) -> Result<Server, StartE
     if config.workers > 0 {
         server = server.workers(config.workers);
     }
-    // Rendering and database work run on the blocking threads; more of them than the pool
-    // has connections only adds idle threads (and their allocator arenas).
+    // Rendering and database work share each worker's blocking threads (this bound is per
+    // worker); more of them than the pool has connections only adds idle threads (and their
+    // allocator arenas).
     server = server.worker_max_blocking_threads(config.db_pool.max(4) as usize);
     Ok(server.run())
 }

@@ -192,6 +192,7 @@ backend_test!(page_numbers_out_of_range_name_the_parameter, |app| {
         ("page=2&per_page=9223372036854775807", "per_page"),
         ("q=%00", "q"),
         ("q=a%01b", "q"),
+        ("status=approvedd", "status"),
     ] {
         let resp = app
             .get(&format!("/api/v1/applications?{query}"), Some(&m))

@@ -100,9 +100,10 @@ impl ListQuery {
         let q = self;
         let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
             None => None,
-            Some(s) => Some(Status::parse(s).ok_or_else(|| {
-                AppError::explained(ErrorCode::InvalidQuery, format!("没有“{s}”这种状态"))
-            })?),
+            Some(s) => Some(
+                Status::parse(s)
+                    .ok_or_else(|| bad_parameter("status", format!("没有“{s}”这种状态")))?,
+            ),
         };
         let page = q.page.unwrap_or(1);
         let per_page = q.per_page.unwrap_or(20);
