@@ -111,10 +111,15 @@ const JSON_PART_LIMIT: usize = 256 * 1024;
 pub const MULTIPART_LIMIT: usize = MAX_FILES * MAX_FILE_BYTES + 2 * 1024 * 1024;
 
 pub fn is_multipart(req: &HttpRequest) -> bool {
+    content_type_is(req, "multipart/form-data")
+}
+
+/// Whether the request's `Content-Type` starts with `prefix` (case-insensitive).
+pub fn content_type_is(req: &HttpRequest, prefix: &str) -> bool {
     req.headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"))
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with(prefix))
 }
 
 /// A body that is not well-formed multipart (cut off before its closing boundary, say): 400
@@ -233,7 +238,7 @@ async fn next_unless_stuck<S: Stream + Unpin>(
 }
 
 fn too_large_body() -> AppError {
-    AppError::explained(ErrorCode::BodyTooLarge, "提交的内容过大")
+    AppError::new(ErrorCode::BodyTooLarge)
 }
 
 /// Parses a JSON part like the JSON extractor would: 400 for broken JSON, 422 for the wrong

@@ -83,7 +83,7 @@ pub fn payload_error(e: &PayloadError) -> AppError {
     if is_timeout(e) {
         body_timed_out()
     } else {
-        AppError::explained(ErrorCode::UnreadableBody, "无法读取提交的内容")
+        AppError::new(ErrorCode::UnreadableBody)
             .with_details(serde_json::json!({"reason": e.to_string()}))
     }
 }

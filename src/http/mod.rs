@@ -165,7 +165,7 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
             "请求内容须为 JSON（Content-Type: application/json）",
         ),
         JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
-            AppError::explained(ErrorCode::BodyTooLarge, "提交的内容过大")
+            AppError::new(ErrorCode::BodyTooLarge)
         }
         JsonPayloadError::Deserialize(de) if de.is_data() => {
             AppError::explained(ErrorCode::InvalidBody, "提交的内容缺少必填项或类型不对")
@@ -176,7 +176,7 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
                 .with_details(serde_json::json!({"reason": de.to_string()}))
         }
         JsonPayloadError::Payload(payload) => middleware::payload_error(payload),
-        _ => AppError::explained(ErrorCode::UnreadableBody, "无法读取提交的内容"),
+        _ => AppError::new(ErrorCode::UnreadableBody),
     };
     e.into()
 }

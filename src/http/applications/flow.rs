@@ -1,11 +1,12 @@
 //! The steps of a submission and of a transition that touch HTTP, the decode budget and the
 //! file store; every decision is the domain's (`applications`).
 
-use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 
-use super::super::extract::{is_multipart, json_part, parse_json, read_parts, AuthUser};
+use super::super::extract::{
+    content_type_is, is_multipart, json_part, parse_json, read_parts, AuthUser,
+};
 use super::super::{AppState, JSON_LIMIT};
 use super::upload::{prepare_revision, store_then, Prepared};
 use crate::applications::repo::{self, Created, NewRevision, TransitionInput, TransitionResult};
@@ -92,21 +93,11 @@ async fn json_body<T: serde::de::DeserializeOwned>(mut payload: web::Payload) ->
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| super::super::middleware::payload_error(&e))?;
         if buf.len() + chunk.len() > JSON_LIMIT {
-            return Err(AppError::explained(
-                ErrorCode::BodyTooLarge,
-                "提交的内容过大",
-            ));
+            return Err(AppError::new(ErrorCode::BodyTooLarge));
         }
         buf.extend_from_slice(&chunk);
     }
     parse_json(&buf, None)
-}
-
-fn is_json(req: &HttpRequest) -> bool {
-    req.headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().starts_with("application/json"))
 }
 
 /// A transition as sent: the request, the form of a resubmission, its designs.
@@ -132,7 +123,7 @@ async fn read_transition(req: &HttpRequest, payload: web::Payload) -> AppResult<
             designs: parts.designs,
             multipart: true,
         })
-    } else if is_json(req) {
+    } else if content_type_is(req, "application/json") {
         Ok(Sent {
             request: json_body(payload).await?,
             form: None,
