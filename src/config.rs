@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use crate::auth::service::AccountSettings;
 use crate::db::DbUrl;
+use crate::notify::{NotifySettings, Webhook};
 
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
@@ -74,6 +75,24 @@ pub struct Settings {
     /// Memory for rasterized glyphs shared by all previews, in MB (0: no cache).
     #[arg(long, env = "SIGNBOARD_GLYPH_CACHE_MB", default_value_t = crate::render::DEFAULT_GLYPH_CACHE_MB)]
     pub glyph_cache_mb: usize,
+    /// First retry of a failed notification after about this long (doubling up to 10 minutes).
+    #[arg(long, env = "SIGNBOARD_NOTIFY_RETRY_BASE_MS", default_value_t = 2000)]
+    pub notify_retry_base_ms: u64,
+    /// Attempts before a notification is dead.
+    #[arg(long, env = "SIGNBOARD_NOTIFY_MAX_ATTEMPTS", default_value_t = 8)]
+    pub notify_max_attempts: u32,
+    /// Milliseconds between the notification worker's looks for due notifications.
+    #[arg(long, env = "SIGNBOARD_NOTIFY_POLL_MS", default_value_t = 1000)]
+    pub notify_poll_ms: u64,
+    /// Where notifications are posted (Standard Webhooks); none: inbox and log only.
+    #[arg(long, env = "SIGNBOARD_WEBHOOK_URL", hide_env_values = true)]
+    pub webhook_url: Option<String>,
+    /// The webhook signing secret, `whsec_<base64 key>`.
+    #[arg(long, env = "SIGNBOARD_WEBHOOK_SECRET", hide_env_values = true)]
+    pub webhook_secret: Option<String>,
+    /// Milliseconds a webhook attempt may take before it counts as failed.
+    #[arg(long, env = "SIGNBOARD_WEBHOOK_TIMEOUT_MS", default_value_t = 5000)]
+    pub webhook_timeout_ms: u64,
 }
 
 /// Settings checked and turned into values the service uses.
@@ -106,6 +125,8 @@ pub struct Config {
     pub argon2_memory_kib: u32,
     /// Hashing concurrency, registration and login limits.
     pub accounts: AccountSettings,
+    /// Notification delivery: retries, the webhook, the worker's pace.
+    pub notify: NotifySettings,
 }
 
 impl Settings {
@@ -122,6 +143,7 @@ impl Settings {
                 return Err("SIGNBOARD_ADMIN_PASSWORD must have at least 8 characters".into());
             }
         }
+        let notify = self.notify_settings()?;
         Ok(Config {
             bind: self.bind,
             database,
@@ -151,6 +173,22 @@ impl Settings {
                 register_limit: self.register_limit,
                 ..AccountSettings::default()
             },
+            notify,
+        })
+    }
+
+    fn notify_settings(&self) -> Result<NotifySettings, String> {
+        let webhook = match self.webhook_url.as_deref().filter(|u| !u.trim().is_empty()) {
+            Some(url) => Some(Webhook::parse(url, self.webhook_secret.as_deref())?),
+            None => None,
+        };
+        Ok(NotifySettings {
+            retry_base: std::time::Duration::from_millis(self.notify_retry_base_ms.max(1)),
+            max_attempts: self.notify_max_attempts.max(1),
+            poll: std::time::Duration::from_millis(self.notify_poll_ms.max(10)),
+            timeout: std::time::Duration::from_millis(self.webhook_timeout_ms.max(1)),
+            webhook,
+            ..NotifySettings::default()
         })
     }
 }

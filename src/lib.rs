@@ -13,6 +13,7 @@ pub mod db;
 pub mod engine;
 pub mod error;
 pub mod http;
+pub mod notify;
 pub mod render;
 pub mod rules;
 pub mod spec;
@@ -76,6 +77,7 @@ pub fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<Services, StartE
             .map_err(|e| StartError(format!("rules profile {}: {e}", path.display())))?,
         None => rules::Profile::nmg().clone(),
     };
+    let notices = notify::Notices::from_profile(&profile).map_err(StartError)?;
     let calendar = calendar::Calendar::load(config.calendar_dir.as_deref())
         .map_err(|e| StartError(e.to_string()))?;
     let db = Db::connect(&config.database, config.db_pool).map_err(StartError)?;
@@ -107,6 +109,7 @@ pub fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<Services, StartE
         workflow: WorkflowSettings {
             timezone: config.timezone,
             approval_prefix: config.approval_prefix.clone(),
+            notices: Arc::new(notices),
         },
         store,
         decode: DecodeBudget::new(config.decode_memory_mb, config.decode_wait),
@@ -180,12 +183,23 @@ fn start_sweeper(state: &web::Data<AppState>, every: std::time::Duration) {
     }
 }
 
+/// Delivers notifications on a thread of its own, for as long as the service's state lives.
+fn start_notifier(state: &web::Data<AppState>, settings: notify::NotifySettings) {
+    let weak = Arc::downgrade(&state.clone().into_inner());
+    let started = notify::Worker::new(state.db.clone(), settings)
+        .and_then(|w| notify::spawn(w, move || weak.strong_count() > 0).map_err(|e| e.to_string()));
+    if let Err(e) = started {
+        tracing::error!(error = %e, "cannot start the notification worker");
+    }
+}
+
 /// The HTTP server on `listener` (bind `127.0.0.1:0` in tests).
 pub fn serve(services: Services, listener: TcpListener) -> Result<Server, StartError> {
     let Services { state, config } = services;
     if let Some(every) = config.sweep_interval {
         start_sweeper(&state, every);
     }
+    start_notifier(&state, config.notify.clone());
     let static_dir = config.static_dir.clone();
     let fonts_dir = config.fonts_dir.clone();
     let body_timeout = config.body_timeout;

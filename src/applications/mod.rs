@@ -35,6 +35,8 @@ pub use states::{Action, Status};
 pub struct WorkflowSettings {
     pub timezone: chrono_tz::Tz,
     pub approval_prefix: String,
+    /// The notification texts; the moves write their notifications with them.
+    pub notices: std::sync::Arc<crate::notify::Notices>,
 }
 
 impl WorkflowSettings {
@@ -61,6 +63,7 @@ mod tests {
         let s = WorkflowSettings {
             timezone: chrono_tz::Asia::Shanghai,
             approval_prefix: "奈民委牌审".into(),
+            notices: std::sync::Arc::new(crate::notify::Notices::off()),
         };
         let at = Utc.with_ymd_and_hms(2024, 12, 31, 15, 30, 0).unwrap();
         assert_eq!(s.local_year_month(at), (2024, 12));

@@ -119,11 +119,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        event -> Text,
+        application_id -> Text,
+        recipient_id -> Text,
+        recipient_role -> Text,
+        text -> Text,
+        text_mn -> Nullable<Text>,
+        payload -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        claim -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(applications -> users (merchant_id));
 diesel::joinable!(revisions -> applications (application_id));
 diesel::joinable!(attachments -> applications (application_id));
 diesel::joinable!(events -> applications (application_id));
 diesel::joinable!(user_events -> users (user_id));
+diesel::joinable!(notifications -> applications (application_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -134,4 +157,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     approval_counters,
     stat_counts,
+    notifications,
 );

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod disposition;
 pub mod extract;
 pub mod middleware;
+pub mod notifications;
 pub mod openapi;
 pub mod preview;
 pub mod public;
@@ -90,6 +91,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(public::rules)
                 .service(public::approval_stats)
                 .service(calendar::year)
+                .service(notifications::inbox)
+                .service(notifications::read)
+                .service(notifications::read_all)
+                .service(notifications::troubled)
+                .service(notifications::resend)
                 .service(openapi::serve)
                 .default_service(web::to(api_not_found)),
         );

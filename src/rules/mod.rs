@@ -11,11 +11,13 @@ mod design;
 mod hanzi;
 mod layout;
 mod meta;
+mod notices;
 mod profile;
 mod text;
 mod validate;
 
 pub use catalogue::{catalogue, Catalogue, CatalogueCode, CatalogueRule, CatalogueSource};
+pub use notices::{NoticeTemplate, NOTICE_PLACEHOLDERS, SMS_CHARS};
 pub use profile::{Band, EnforcedBy, Profile, ProfileError, Source, Thresholds};
 pub use validate::{has_control_chars, validate, InvalidField, ValidSpec};
 

@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 pub use super::meta::EnforcedBy;
 pub(crate) use super::meta::META;
 use super::meta::{MsgMeta, RuleMeta};
+use super::notices::NoticeTemplate;
 
 /// A closed range `[min, max]`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -114,6 +115,8 @@ struct RawProfile {
     thresholds: Thresholds,
     sources: BTreeMap<String, Source>,
     rules: BTreeMap<String, RuleDef>,
+    #[serde(default)]
+    notifications: BTreeMap<String, NoticeTemplate>,
 }
 
 /// A validated rule profile (the default is `nmg`, embedded in the binary).
@@ -126,6 +129,7 @@ pub struct Profile {
     thresholds: Thresholds,
     sources: BTreeMap<String, Source>,
     rules: HashMap<&'static str, RuleDef>,
+    notifications: BTreeMap<String, NoticeTemplate>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -201,6 +205,7 @@ impl Profile {
             thresholds: raw.thresholds,
             sources: raw.sources,
             rules,
+            notifications: raw.notifications,
         })
     }
 
@@ -230,12 +235,17 @@ impl Profile {
         &self.sources
     }
 
+    /// The notification texts by event type (`approved`, `changes_requested`, …).
+    pub fn notifications(&self) -> &BTreeMap<String, NoticeTemplate> {
+        &self.notifications
+    }
+
     pub(crate) fn rule(&self, id: &str) -> Option<&RuleDef> {
         self.rules.get(id)
     }
 }
 
-fn placeholders(template: &str) -> Vec<&str> {
+pub(crate) fn placeholders(template: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -264,6 +274,7 @@ fn problems(raw: &RawProfile) -> Vec<String> {
         p.push("`version` is empty".to_string());
     }
     threshold_problems(&raw.thresholds, &mut p);
+    super::notices::notice_problems(&raw.notifications, &mut p);
     for term in &raw.blocklist {
         if term.trim().is_empty() {
             p.push("blocklist holds an empty term".to_string());

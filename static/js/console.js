@@ -9,6 +9,7 @@ import { protectedImg, releaseImages, statusBadge, eventList, specDiff, changeIt
 import { findingList, VERDICT } from './findings.js';
 import { renderUserBox, onSessionEnd, onSessionStart, onPasswordRequired, onPasswordChanged, forcedPasswordView, followNext } from './shell.js';
 import { usersView } from './users.js';
+import { notificationsView } from './notify.js';
 
 const main = document.getElementById('main');
 const OFFICIAL = ['translator', 'reviewer', 'admin'];
@@ -111,7 +112,7 @@ async function queueView() {
   year.addEventListener('change', () => filters.requestSubmit());
 
   const parts = [heading(1, '审批工作台', MN.console), banner()];
-  if (s.role === 'admin') parts.push(h('p', {}, h('a', { href: '#/users', class: 'button', text: '管理工作人员账号' })));
+  if (s.role === 'admin') parts.push(h('p', {}, h('a', { href: '#/users', class: 'button', text: '管理工作人员账号' }), ' ', h('a', { href: '#/notifications', class: 'button', text: '通知投递' })));
   parts.push(filters, tabs, table, pager);
   replace(main, ...parts);
 
@@ -550,6 +551,7 @@ function route() {
   const m = hash.match(/^#\/app\/(.+)$/);
   if (m) detailView(decodeURIComponent(m[1]));
   else if (hash === '#/users' && s.role === 'admin') usersView(main, banner());
+  else if (hash === '#/notifications' && s.role === 'admin') notificationsView(main, banner());
   else queueView();
   main.focus({ preventScroll: true });
 }

@@ -5,6 +5,7 @@
 import { session, logout, changePassword } from './api.js';
 import { h, replace, heading, notice, nextId } from './dom.js';
 import { ROLE } from './labels.js';
+import { inboxButton } from './notify.js';
 
 export function renderUserBox(onChange) {
   const box = document.getElementById('userbox');
@@ -17,6 +18,7 @@ export function renderUserBox(onChange) {
   replace(
     box,
     h('span', { class: 'who' }, h('span', { text: s.user.display_name || s.user.username }), h('span', { class: 'role', text: ROLE[s.role] || s.role })),
+    inboxButton(),
     s.must_change_password ? null : h('button', { type: 'button', class: 'small', text: '修改密码', onclick: openPasswordDialog }),
     h('button', { type: 'button', class: 'small', text: '退出登录', onclick: () => logout() }),
   );

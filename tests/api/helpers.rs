@@ -125,6 +125,10 @@ pub fn test_config(data_dir: &Path, database: DbUrl) -> Config {
             register_limit: 1000,
             ..Default::default()
         },
+        notify: signboard::notify::NotifySettings {
+            poll: std::time::Duration::from_millis(50),
+            ..Default::default()
+        },
     }
 }
 

@@ -2,7 +2,8 @@
 # Runs the browser tests against a fresh server: starts $SIGNBOARD_BIN (default
 # target/release/signboard; this script builds nothing) on a free port with an empty data dir
 # and SQLite database, waits for /healthz, runs `node --test`, stops the server and exits with
-# the tests' status. Needs Debian's Chromium at /usr/bin/chromium (or $CHROMIUM_PATH).
+# the tests' status. The webhook points at a closed port, so notifications die quickly and
+# the administrator's delivery view has something to show (the inbox is unaffected). Needs Debian's Chromium at /usr/bin/chromium (or $CHROMIUM_PATH).
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,6 +35,11 @@ SIGNBOARD_ADMIN_PASSWORD="$admin_password" \
 SIGNBOARD_FONTS_DIR="$root/fonts" \
 SIGNBOARD_STATIC_DIR="$root/static" \
 SIGNBOARD_REGISTER_LIMIT="${SIGNBOARD_REGISTER_LIMIT:-1000}" \
+SIGNBOARD_WEBHOOK_URL="http://127.0.0.1:9/hook" \
+SIGNBOARD_WEBHOOK_SECRET="whsec_QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=" \
+SIGNBOARD_NOTIFY_MAX_ATTEMPTS=2 \
+SIGNBOARD_NOTIFY_RETRY_BASE_MS=100 \
+SIGNBOARD_NOTIFY_POLL_MS=100 \
 RUST_LOG="${RUST_LOG:-warn}" \
   "$bin" serve >"$data/server.log" 2>&1 &
 server=$!

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::notices::{notify, After};
 use crate::applications::form::ValidForm;
 use crate::applications::request::IdempotencyKey;
 use crate::applications::rows::event::first_status;
@@ -151,6 +152,12 @@ pub fn create(
             revision: 1,
         };
         insert_event(conn, event, row.submitted_at)?;
+        let after = After {
+            status: row.status,
+            approval_no: None,
+            form: None,
+        };
+        notify(conn, settings, Action::Submit, &row, after, row.submitted_at)?;
         Ok(SubmitResult {
             id: row.id.clone(),
             status: row.status,

@@ -1,12 +1,13 @@
 //! A transition of an existing application: checked against the workflow table, then written
 //! as one transaction (compare-and-set on the version, the new revision if any, the row, the
-//! counts, the event and, on approval, the next approval number of the year).
+//! counts, the event, on approval the next approval number of the year, and the notifications).
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::notices::{notify, After};
 use crate::applications::error::TransitionError;
 use crate::applications::form::ValidForm;
 use crate::applications::request::TransitionRequest;
@@ -138,6 +139,12 @@ pub fn apply_transition(
         update_row(conn, &app, input.form, &outcome, naive)?;
         count(conn, &app, input.form, &outcome)?;
         record(conn, &app, actor, input.request, &outcome, naive)?;
+        let after = After {
+            status: to,
+            approval_no: outcome.approval_no.as_deref(),
+            form: input.form,
+        };
+        notify(conn, settings, input.request.action(), &app, after, naive)?;
         Ok(TransitionResult {
             id: app.id.clone(),
             status: to,

@@ -1,0 +1,197 @@
+//! The outbox: a workflow event's notification rows, written inside the event's own
+//! transaction (so a rolled-back change notifies no one and a committed one always does).
+
+use chrono::{NaiveDateTime, TimeZone, Utc};
+use diesel::prelude::*;
+use serde_json::json;
+use std::collections::HashMap;
+
+use super::events::{handler_role, EventType, Recipient, Route, ROUTES};
+use super::rows::DeliveryStatus;
+use crate::applications::states::Status;
+use crate::auth::Role;
+use crate::db::schema::{notifications, users};
+use crate::db::DbConn;
+use crate::rules::{NoticeTemplate, Profile};
+
+/// The texts of every event type, taken from the rules profile at start.
+#[derive(Debug, Clone)]
+pub struct Notices {
+    templates: HashMap<EventType, NoticeTemplate>,
+    /// Off only in benchmarks that measure a transition without its notifications.
+    enabled: bool,
+}
+
+impl Notices {
+    /// The templates of `profile`; every event type of the table must have one.
+    pub fn from_profile(profile: &Profile) -> Result<Notices, String> {
+        let mut templates = HashMap::new();
+        let mut missing = Vec::new();
+        for route in ROUTES {
+            let name = route.event.as_str();
+            match profile.notifications().get(name) {
+                Some(t) => {
+                    templates.insert(route.event, t.clone());
+                }
+                None => missing.push(format!("[notifications.{name}]")),
+            }
+        }
+        if !missing.is_empty() {
+            return Err(format!(
+                "rules profile {} has no notification text for {}",
+                profile.id(),
+                missing.join(", ")
+            ));
+        }
+        Ok(Notices {
+            templates,
+            enabled: true,
+        })
+    }
+
+    /// No notifications at all (for measuring what they cost).
+    pub fn off() -> Notices {
+        Notices {
+            templates: HashMap::new(),
+            enabled: false,
+        }
+    }
+}
+
+/// The application an event is about, as it is after the event.
+pub struct Subject<'a> {
+    pub application_id: &'a str,
+    pub merchant_id: &'a str,
+    pub shop_name: &'a str,
+    /// The contact phone of the application (a merchant's account may have none).
+    pub phone: &'a str,
+    pub status: Status,
+    pub approval_no: Option<&'a str>,
+}
+
+impl Subject<'_> {
+    /// The short number people quote: the first eight characters of the id, upper-case.
+    pub fn reference(&self) -> String {
+        self.application_id
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .take(8)
+            .collect::<String>()
+            .to_uppercase()
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = notifications)]
+struct NewNotification {
+    id: String,
+    event: EventType,
+    application_id: String,
+    recipient_id: String,
+    recipient_role: Role,
+    text: String,
+    text_mn: Option<String>,
+    payload: String,
+    created_at: NaiveDateTime,
+    status: DeliveryStatus,
+    attempts: i32,
+    next_attempt_at: NaiveDateTime,
+}
+
+/// Who `route` tells about `subject`: (user id, role, phone), each user once.
+fn recipients(
+    conn: &mut DbConn,
+    route: &Route,
+    subject: &Subject<'_>,
+) -> QueryResult<Vec<(String, Role, Option<String>)>> {
+    let mut out: Vec<(String, Role, Option<String>)> = Vec::new();
+    for r in route.to {
+        let found: Vec<(String, Role, Option<String>)> = match r {
+            Recipient::Merchant => users::table
+                .filter(users::id.eq(subject.merchant_id))
+                .select((users::id, users::role, users::phone))
+                .load(conn)?
+                .into_iter()
+                .map(|(id, role, phone): (String, Role, Option<String>)| {
+                    (id, role, phone.or_else(|| Some(subject.phone.to_owned())))
+                })
+                .collect(),
+            Recipient::Handlers => match handler_role(subject.status) {
+                Some(role) => users::table
+                    .filter(users::role.eq(role))
+                    .filter(users::disabled.eq(false))
+                    .order(users::created_at)
+                    .select((users::id, users::role, users::phone))
+                    .load(conn)?,
+                None => Vec::new(),
+            },
+        };
+        for f in found {
+            if !out.iter().any(|o| o.0 == f.0) {
+                out.push(f);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Writes the notification rows of `route` about `subject`, inside the caller's transaction;
+/// answers how many. The worker picks them up after the commit.
+pub fn enqueue(
+    conn: &mut DbConn,
+    notices: &Notices,
+    route: &Route,
+    subject: &Subject<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    if !notices.enabled {
+        return Ok(0);
+    }
+    let Some(template) = notices.templates.get(&route.event) else {
+        return Ok(0);
+    };
+    let reference = subject.reference();
+    let (text, text_mn) = template.fill(subject.shop_name, &reference);
+    let mut n = 0;
+    for (user_id, role, phone) in recipients(conn, route, subject)? {
+        let id = uuid::Uuid::new_v4().to_string();
+        let payload = json!({
+            "type": route.event.webhook_type(),
+            "timestamp": Utc.from_utc_datetime(&now).to_rfc3339(),
+            "data": {
+                "id": id,
+                "event": route.event.as_str(),
+                "application": {
+                    "id": subject.application_id,
+                    "reference": reference,
+                    "shop_name": subject.shop_name,
+                    "status": subject.status.as_str(),
+                    "approval_no": subject.approval_no,
+                },
+                "recipient": {"role": role.as_str(), "user_id": user_id, "phone": phone},
+                "text": text,
+                "text_mn": text_mn,
+            }
+        });
+        let row = NewNotification {
+            id,
+            event: route.event,
+            application_id: subject.application_id.to_owned(),
+            recipient_id: user_id,
+            recipient_role: role,
+            text: text.clone(),
+            text_mn: text_mn.clone(),
+            payload: payload.to_string(),
+            created_at: now,
+            status: DeliveryStatus::Pending,
+            attempts: 0,
+            // Due at once even when the event's clock is set ahead (tests, a skewed clock).
+            next_attempt_at: now.min(Utc::now().naive_utc()),
+        };
+        diesel::insert_into(notifications::table)
+            .values(&row)
+            .execute(conn)?;
+        n += 1;
+    }
+    Ok(n)
+}
