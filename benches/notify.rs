@@ -85,6 +85,80 @@ async fn post(client: &reqwest::Client, url: String, token: Option<&str>, body: 
     req.send().await.unwrap().json().await.unwrap()
 }
 
+/// Through the API: a reviewer, a merchant and its application (in review); answers the
+/// application's and the reviewer's ids.
+async fn seed(base: &str) -> (String, String) {
+    let c = reqwest::Client::new();
+    let login = |user: &str, password: &str| {
+        post(
+            &c,
+            format!("{base}/auth/login"),
+            None,
+            json!({"username": user, "password": password}),
+        )
+    };
+    let admin = login("admin", "admin-password").await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let reviewer = post(
+        &c,
+        format!("{base}/users"),
+        Some(&admin),
+        json!({"username": "rev_b", "password": "official-pass", "display_name": "审核",
+               "role": "reviewer"}),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    post(
+        &c,
+        format!("{base}/auth/register"),
+        None,
+        json!({"username": "shop_b", "password": "merchant-pass", "display_name": "商户",
+               "phone": "13800000000"}),
+    )
+    .await;
+    let m = login("shop_b", "merchant-pass").await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let application = json!({
+        "shop_name": "奈曼旗民族商贸城", "license_no": "91350100M000100Y43",
+        "address": "大沁他拉镇团结路 8 号", "township": "大沁他拉镇", "phone": "0475-4212345",
+        "sign": {"kind": "shop_plaque", "width_mm": 6000, "height_mm": 1500,
+                 "arrangement": "horizontal", "material": "acrylic", "illuminated": true},
+        "texts": {"mn": "ᠨᠠᠢᠮᠠᠨ ᠬᠣᠳᠠᠯᠳᠤᠭᠠ ᠶᠢᠨ ᠲᠥᠪ", "zh": "奈曼旗民族商贸城"},
+        "translation_requested": false
+    });
+    let form = Form::new()
+        .part(
+            "application",
+            Part::text(application.to_string())
+                .mime_str("application/json")
+                .unwrap(),
+        )
+        .part(
+            "design",
+            Part::bytes(png())
+                .file_name("d.png")
+                .mime_str("image/png")
+                .unwrap(),
+        );
+    let created: Value = c
+        .post(format!("{base}/applications"))
+        .bearer_auth(&m)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    (created["id"].as_str().unwrap().to_owned(), reviewer)
+}
+
 /// A server with one application in review, submitted over HTTP.
 fn setup() -> Setup {
     let tmp = tempfile::tempdir().unwrap();
@@ -93,46 +167,28 @@ fn setup() -> Setup {
         .enable_all()
         .build()
         .unwrap();
-    let services = signboard::prepare(config(tmp.path().join("data")), Arc::new(SystemClock)).unwrap();
+    let services =
+        signboard::prepare(config(tmp.path().join("data")), Arc::new(SystemClock)).unwrap();
     let state = services.state.clone();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}/api/v1", listener.local_addr().unwrap());
     let (app_id, reviewer_id) = rt.block_on(async {
         tokio::spawn(signboard::serve(services, listener).unwrap());
-        let c = reqwest::Client::new();
-        let admin = post(&c, format!("{base}/auth/login"), None,
-            json!({"username": "admin", "password": "admin-password"})).await["token"]
-            .as_str().unwrap().to_owned();
-        let reviewer = post(&c, format!("{base}/users"), Some(&admin),
-            json!({"username": "rev_b", "password": "official-pass", "display_name": "审核",
-                   "role": "reviewer"})).await["id"].as_str().unwrap().to_owned();
-        post(&c, format!("{base}/auth/register"), None,
-            json!({"username": "shop_b", "password": "merchant-pass", "display_name": "商户",
-                   "phone": "13800000000"})).await;
-        let m = post(&c, format!("{base}/auth/login"), None,
-            json!({"username": "shop_b", "password": "merchant-pass"})).await["token"]
-            .as_str().unwrap().to_owned();
-        let application = json!({
-            "shop_name": "奈曼旗民族商贸城", "license_no": "91350100M000100Y43",
-            "address": "大沁他拉镇团结路 8 号", "township": "大沁他拉镇", "phone": "0475-4212345",
-            "sign": {"kind": "shop_plaque", "width_mm": 6000, "height_mm": 1500,
-                     "arrangement": "horizontal", "material": "acrylic", "illuminated": true},
-            "texts": {"mn": "ᠨᠠᠢᠮᠠᠨ ᠬᠣᠳᠠᠯᠳᠤᠭᠠ ᠶᠢᠨ ᠲᠥᠪ", "zh": "奈曼旗民族商贸城"},
-            "translation_requested": false
-        });
-        let form = Form::new()
-            .part("application", Part::text(application.to_string()).mime_str("application/json").unwrap())
-            .part("design", Part::bytes(png()).file_name("d.png").mime_str("image/png").unwrap());
-        let created: Value = c.post(format!("{base}/applications")).bearer_auth(&m).multipart(form)
-            .send().await.unwrap().json().await.unwrap();
-        (created["id"].as_str().unwrap().to_owned(), reviewer)
+        seed(&base).await
     });
-    Setup { rt, state, app_id, reviewer_id, _tmp: tmp }
+    Setup {
+        rt,
+        state,
+        app_id,
+        reviewer_id,
+        _tmp: tmp,
+    }
 }
 
 /// One request_changes, timed; the application is put back in review (untimed) first.
 fn one_transition(s: &Setup, settings: &WorkflowSettings) -> Duration {
-    let mut conn = s.state.db.get().unwrap();
+    let mut pooled = s.state.db.get().unwrap();
+    let conn: &mut signboard::db::DbConn = &mut pooled;
     conn.batch_execute(&format!(
         "UPDATE applications SET status = 'in_review' WHERE id = '{}'",
         s.app_id
@@ -141,24 +197,45 @@ fn one_transition(s: &Setup, settings: &WorkflowSettings) -> Duration {
     let version: i32 = {
         use diesel::prelude::*;
         use signboard::db::schema::applications::dsl;
-        dsl::applications.filter(dsl::id.eq(&s.app_id)).select(dsl::version).first(&mut conn).unwrap()
+        dsl::applications
+            .filter(dsl::id.eq(&s.app_id))
+            .select(dsl::version)
+            .first(conn)
+            .unwrap()
     };
-    let reviewer = signboard::auth::find_by_id(&mut conn, &s.reviewer_id).unwrap().unwrap();
+    let reviewer = signboard::auth::find_by_id(conn, &s.reviewer_id)
+        .unwrap()
+        .unwrap();
     let request: TransitionRequest = serde_json::from_value(json!({
         "action": "request_changes", "expected_version": version,
         "items": [{"message": "蒙古文字号偏小"}]
     }))
     .unwrap();
-    let input = TransitionInput { request: &request, new_revision: None, form: None };
+    let input = TransitionInput {
+        request: &request,
+        new_revision: None,
+        form: None,
+    };
     let start = Instant::now();
-    apply_transition(&mut conn, settings, &reviewer, &s.app_id, input, chrono::Utc::now()).unwrap();
+    apply_transition(
+        conn,
+        settings,
+        &reviewer,
+        &s.app_id,
+        input,
+        chrono::Utc::now(),
+    )
+    .unwrap();
     start.elapsed()
 }
 
 fn transitions(c: &mut Criterion) {
     let s = setup();
     let with = s.state.workflow.clone();
-    let without = WorkflowSettings { notices: Arc::new(Notices::off()), ..with.clone() };
+    let without = WorkflowSettings {
+        notices: Arc::new(Notices::off()),
+        ..with.clone()
+    };
     let mut group = c.benchmark_group("transition");
     group.sample_size(50);
     group.bench_function("request_changes_without_notifications", |b| {
@@ -172,25 +249,34 @@ fn transitions(c: &mut Criterion) {
 
 /// 1,000 due notifications, straight into the table.
 fn queue(db: &Db, app_id: &str, round: u64) {
-    db.get().unwrap().batch_execute(&format!(
-        "WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < {QUEUED})
+    db.get()
+        .unwrap()
+        .batch_execute(&format!(
+            "WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < {QUEUED})
          INSERT INTO notifications (id, event, application_id, recipient_id, recipient_role, text,
              payload, created_at, status, attempts, next_attempt_at)
          SELECT printf('r{round}-%d', i), 'submitted', '{app_id}', merchant_id, 'merchant', '测试',
              printf('{{\"n\":%d}}', i), datetime('now', '-1 second'), 'pending', 0,
              datetime('now', '-1 second')
          FROM seq, applications WHERE applications.id = '{app_id}'"
-    )).unwrap();
+        ))
+        .unwrap();
 }
 
 fn delivery(c: &mut Criterion) {
     let s = setup();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    let key = format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode([0x42u8; 32]));
+    let key = format!(
+        "whsec_{}",
+        base64::engine::general_purpose::STANDARD.encode([0x42u8; 32])
+    );
     let worker = Worker::new(
         s.state.db.clone(),
-        NotifySettings { webhook: Some(Webhook::parse(&url, Some(&key)).unwrap()), ..Default::default() },
+        NotifySettings {
+            webhook: Some(Webhook::parse(&url, Some(&key)).unwrap()),
+            ..Default::default()
+        },
     )
     .unwrap();
     s.rt.block_on(async {

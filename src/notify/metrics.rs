@@ -51,13 +51,14 @@ impl Latency {
 }
 
 fn count(conn: &mut DbConn, status: DeliveryStatus, retried: bool) -> QueryResult<i64> {
-    let mut q = notifications::table
-        .filter(notifications::status.eq(status))
-        .into_boxed();
-    if retried {
-        q = q.filter(notifications::attempts.gt(0));
+    let of_status = notifications::table.filter(notifications::status.eq(status));
+    match retried {
+        true => of_status
+            .filter(notifications::attempts.gt(0))
+            .count()
+            .get_result(conn),
+        false => of_status.count().get_result(conn),
     }
-    q.count().get_result(conn)
 }
 
 pub fn metrics(conn: &mut DbConn) -> AppResult<Metrics> {

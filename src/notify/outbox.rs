@@ -110,7 +110,7 @@ fn recipients(
             Recipient::Merchant => users::table
                 .filter(users::id.eq(subject.merchant_id))
                 .select((users::id, users::role, users::phone))
-                .load(conn)?
+                .load::<(String, Role, Option<String>)>(conn)?
                 .into_iter()
                 .map(|(id, role, phone): (String, Role, Option<String>)| {
                     (id, role, phone.or_else(|| Some(subject.phone.to_owned())))
@@ -194,4 +194,39 @@ pub fn enqueue(
         n += 1;
     }
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_profile_has_a_text_for_every_event_and_a_profile_without_them_is_refused() {
+        let notices = Notices::from_profile(Profile::nmg()).unwrap();
+        assert_eq!(notices.templates.len(), ROUTES.len());
+        let nmg = include_str!("../rules/profiles/nmg.toml");
+        let cut = nmg.find("[notifications.changes_requested]").unwrap();
+        let rest = &nmg[cut..];
+        let next = rest[1..].find("\n[").unwrap() + 1;
+        let without = format!("{}{}", &nmg[..cut], &rest[next..]);
+        let profile = Profile::from_toml_str(&without, "test").unwrap();
+        let err = Notices::from_profile(&profile).unwrap_err();
+        assert!(
+            err.contains("[notifications.changes_requested]") && !err.contains("approved"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_reference_is_the_ids_first_eight_characters_upper_case() {
+        let s = Subject {
+            application_id: "3f2a9c1e-77aa-4b0c-9d1e-000000000000",
+            merchant_id: "m",
+            shop_name: "店",
+            phone: "",
+            status: Status::Approved,
+            approval_no: None,
+        };
+        assert_eq!(s.reference(), "3F2A9C1E");
+    }
 }

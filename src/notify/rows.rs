@@ -14,15 +14,7 @@ use crate::error::{AppError, AppResult};
 
 /// Where a notification's delivery (webhook and log) stands. The inbox has it from the start.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    ToSchema,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema, diesel::AsExpression, diesel::FromSqlRow,
 )]
 #[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
@@ -150,12 +142,17 @@ pub struct Unread {
 
 /// Marks one of `user_id`'s messages read (once: a second read keeps the first time); 404
 /// for a message of someone else.
-pub fn mark_read(conn: &mut DbConn, user_id: &str, id: &str, now: NaiveDateTime) -> AppResult<Unread> {
+pub fn mark_read(
+    conn: &mut DbConn,
+    user_id: &str,
+    id: &str,
+    now: NaiveDateTime,
+) -> AppResult<Unread> {
     write_tx(conn, |conn| {
         let mine = notifications::table
             .filter(notifications::id.eq(id))
             .filter(notifications::recipient_id.eq(user_id));
-        let found: i64 = mine.count().get_result(conn)?;
+        let found: i64 = mine.clone().count().get_result(conn)?;
         if found == 0 {
             return Err(AppError::not_found());
         }

@@ -60,9 +60,9 @@ impl Webhook {
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err("SIGNBOARD_WEBHOOK_URL must be an http:// or https:// URL".into());
         }
-        let secret = secret
-            .filter(|s| !s.trim().is_empty())
-            .ok_or("SIGNBOARD_WEBHOOK_URL is set: SIGNBOARD_WEBHOOK_SECRET (whsec_…) is needed too")?;
+        let secret = secret.filter(|s| !s.trim().is_empty()).ok_or(
+            "SIGNBOARD_WEBHOOK_URL is set: SIGNBOARD_WEBHOOK_SECRET (whsec_…) is needed too",
+        )?;
         Ok(Webhook {
             url: parsed,
             secret: WebhookSecret::parse(secret)?,

@@ -27,11 +27,9 @@ impl NoticeTemplate {
     /// The Chinese text with its placeholders filled; the shop name is cut to its room.
     pub fn fill(&self, shop: &str, reference: &str) -> (String, Option<String>) {
         let shop = cut(shop, NOTICE_PLACEHOLDERS[0].1);
-        let params = [("shop", shop), ("ref", reference.to_owned())];
-        let zh = super::profile::fill(&self.text, &params);
-        let mn = (!self.text_mn.trim().is_empty())
-            .then(|| super::profile::fill(&self.text_mn, &params));
-        (zh, mn)
+        let fill = |t: &str| t.replace("{shop}", &shop).replace("{ref}", reference);
+        let mn = (!self.text_mn.trim().is_empty()).then(|| fill(&self.text_mn));
+        (fill(&self.text), mn)
     }
 
     /// The longest the Chinese text can be once filled.
@@ -39,8 +37,8 @@ impl NoticeTemplate {
         let mut n = self.text.chars().count();
         for (name, room) in NOTICE_PLACEHOLDERS {
             let tag = format!("{{{name}}}");
-            n = n - self.text.matches(&tag).count() * tag.chars().count()
-                + self.text.matches(&tag).count() * room;
+            let times = self.text.matches(&tag).count();
+            n = n - times * tag.chars().count() + times * room;
         }
         n
     }
@@ -57,6 +55,19 @@ fn cut(s: &str, room: usize) -> String {
     out
 }
 
+/// The `{name}`s of a template (an unclosed `{` names the rest).
+fn placeholders(template: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let close = after.find('}').unwrap_or(after.len());
+        out.push(&after[..close]);
+        rest = after.get(close + 1..).unwrap_or("");
+    }
+    out
+}
+
 /// Everything wrong with the templates of a profile.
 pub(crate) fn notice_problems(map: &BTreeMap<String, NoticeTemplate>, p: &mut Vec<String>) {
     for (event, t) in map {
@@ -70,7 +81,7 @@ pub(crate) fn notice_problems(map: &BTreeMap<String, NoticeTemplate>, p: &mut Ve
             ));
         }
         for text in [&t.text, &t.text_mn] {
-            for ph in super::profile::placeholders(text) {
+            for ph in placeholders(text) {
                 if !NOTICE_PLACEHOLDERS.iter().any(|(name, _)| *name == ph) {
                     p.push(format!(
                         "notifications.{event}: unknown placeholder {{{ph}}} (known: shop, ref)"
@@ -94,7 +105,8 @@ mod tests {
 
     #[test]
     fn a_long_shop_name_is_cut_to_its_room() {
-        let (zh, mn) = t("“{shop}”（{ref}）已批准").fill("奈曼旗民族商贸城第一分店东门综合批发部", "AB12CD34");
+        let (zh, mn) =
+            t("“{shop}”（{ref}）已批准").fill("奈曼旗民族商贸城第一分店东门综合批发部", "AB12CD34");
         assert_eq!(zh, "“奈曼旗民族商贸城第一分店东门综…”（AB12CD34）已批准");
         assert_eq!(mn, None);
     }
@@ -105,11 +117,17 @@ mod tests {
         let mut p = Vec::new();
         let mut map = BTreeMap::new();
         map.insert("approved".to_owned(), t(&"批".repeat(47)));
-        map.insert("rejected".to_owned(), t(&format!("{}{{shop}}", "批".repeat(55))));
+        map.insert(
+            "rejected".to_owned(),
+            t(&format!("{}{{shop}}", "批".repeat(55))),
+        );
         map.insert("revoked".to_owned(), t("{nope}"));
         notice_problems(&map, &mut p);
         assert_eq!(p.len(), 2, "{p:?}");
-        assert!(p[0].contains("notifications.rejected.text can reach 71"), "{p:?}");
+        assert!(
+            p[0].contains("notifications.rejected.text can reach 71"),
+            "{p:?}"
+        );
         assert!(p[1].contains("unknown placeholder {nope}"), "{p:?}");
     }
 }

@@ -245,7 +245,7 @@ impl Profile {
     }
 }
 
-pub(crate) fn placeholders(template: &str) -> Vec<&str> {
+fn placeholders(template: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {

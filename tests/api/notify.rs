@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::backend_test;
 use crate::helpers::{application, application_for_translation, body, error_code, spawn_tweaked};
 use crate::helpers::{Backend, TestApp};
-use crate::notify_receiver::{eventually, secret, Answer, Receiver, KEY};
+use crate::notify_receiver::{eventually, secret, Answer, Hit, Receiver, KEY};
 use signboard::config::Config;
 use signboard::db::DbConn;
 
@@ -59,135 +59,155 @@ async fn inbox(app: &TestApp, token: &str) -> Value {
     v
 }
 
-both_backends!(webhook_retries_until_a_2xx_with_a_stable_signed_id, |backend| {
-    // 500, 500, then 200 for every notification.
-    let receiver = Receiver::start(|_, nth| Answer::Status(if nth < 3 { 500 } else { 200 }));
-    let app = spawn_tweaked(backend, hooked(&receiver.url, 2000, 8)).await;
-    let _reviewer = app.official("rev", "reviewer").await;
-    let m = app.merchant("m").await;
-    let id = app.submit_ok(&m, &application()).await;
-    // A receipt for the merchant and a message for the reviewer.
-    assert_eq!(app.count("notifications"), 2);
-    eventually(Duration::from_secs(20), "two deliveries", || {
-        count_status(&app, "delivered") == 2
-    })
-    .await;
+both_backends!(
+    webhook_retries_until_a_2xx_with_a_stable_signed_id,
+    |backend| {
+        // 500, 500, then 200 for every notification.
+        let receiver = Receiver::start(|_, nth| Answer::Status(if nth < 3 { 500 } else { 200 }));
+        let app = spawn_tweaked(backend, hooked(&receiver.url, 2000, 8)).await;
+        let _reviewer = app.official("rev", "reviewer").await;
+        let m = app.merchant("m").await;
+        let id = app.submit_ok(&m, &application()).await;
+        // A receipt for the merchant and a message for the reviewer.
+        assert_eq!(app.count("notifications"), 2);
+        eventually(Duration::from_secs(20), "two deliveries", || {
+            count_status(&app, "delivered") == 2
+        })
+        .await;
 
-    let successes = receiver.successes();
-    assert_eq!(successes.len(), 2, "{successes:?}");
-    assert!(successes.values().all(|n| *n == 1), "{successes:?}");
-    let hits = receiver.hits();
-    assert_eq!(hits.len(), 6, "three attempts each: {hits:?}");
+        let successes = receiver.successes();
+        assert_eq!(successes.len(), 2, "{successes:?}");
+        assert!(successes.values().all(|n| *n == 1), "{successes:?}");
+        let hits = receiver.hits();
+        assert_eq!(hits.len(), 6, "three attempts each: {hits:?}");
+        assert_signed_and_stable(&hits, &id);
+
+        // The admin sees the attempts in the metrics: nothing pending, two delivered.
+        let admin = app.admin().await;
+        let (status, v) = body(app.get("/api/v1/admin/notifications", Some(&admin)).await).await;
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(v["items"], json!([]));
+        assert_eq!(v["metrics"]["delivered"], 2);
+        assert_eq!(v["metrics"]["pending"], 0);
+        assert_eq!(v["metrics"]["latency"]["samples"], 2);
+        assert!(v["metrics"]["latency"]["median_ms"].as_i64().unwrap() >= 0);
+    }
+);
+
+/// Every hit is signed with the test key (checked by an HMAC of our own), recent, and names
+/// its own id; each notification's attempts carry the same id and body and were answered
+/// 500, 500, 200; the merchant and the reviewer were told, the merchant with its phone.
+fn assert_signed_and_stable(hits: &[Hit], app_id: &str) {
     let now = chrono::Utc::now().timestamp();
-    for hit in &hits {
+    for hit in hits {
         assert!(hit.signature_verifies(&KEY), "bad signature: {hit:?}");
         assert!(!hit.signature_verifies(&[0x43; 32]));
         let ts: i64 = hit.timestamp.parse().unwrap();
         assert!((now - ts).abs() < 120, "timestamp {ts} vs {now}");
         let v = hit.json();
         assert_eq!(v["type"], "application.submitted");
-        assert_eq!(v["data"]["id"], hit.id.as_str(), "the body names the same id");
-        assert_eq!(v["data"]["application"]["id"], id.as_str());
-        assert!(v["data"]["text"].as_str().unwrap().contains("奈曼旗民族商贸城"));
+        assert_eq!(v["data"]["id"], hit.id.as_str(), "the body names its id");
+        assert_eq!(v["data"]["application"]["id"], app_id);
+        let text = v["data"]["text"].as_str().unwrap();
+        assert!(text.contains("奈曼旗民族商贸城"), "{text}");
     }
-    // The id and the body are the same on every attempt of a notification.
-    for id in successes.keys() {
-        let attempts: Vec<_> = hits.iter().filter(|h| &h.id == id).collect();
-        assert_eq!(attempts.len(), 3);
+    let ids: std::collections::BTreeSet<&str> = hits.iter().map(|h| h.id.as_str()).collect();
+    for id in ids {
+        let attempts: Vec<_> = hits.iter().filter(|h| h.id == id).collect();
         assert!(attempts.iter().all(|h| h.body == attempts[0].body));
-        assert_eq!(
-            attempts.iter().map(|h| h.answered).collect::<Vec<_>>(),
-            vec![Some(500), Some(500), Some(200)]
-        );
+        let answers: Vec<_> = attempts.iter().map(|h| h.answered).collect();
+        assert_eq!(answers, vec![Some(500), Some(500), Some(200)]);
     }
+    let recipient = |h: &Hit| h.json()["data"]["recipient"].clone();
     let roles: std::collections::BTreeSet<String> = hits
         .iter()
-        .map(|h| h.json()["data"]["recipient"]["role"].as_str().unwrap().to_owned())
+        .map(|h| recipient(h)["role"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(roles, ["merchant", "reviewer"].map(String::from).into());
-    let merchant_hit = hits
-        .iter()
-        .find(|h| h.json()["data"]["recipient"]["role"] == "merchant")
-        .unwrap();
-    assert_eq!(merchant_hit.json()["data"]["recipient"]["phone"], "13800000000");
+    let merchant = hits.iter().map(recipient).find(|r| r["role"] == "merchant");
+    assert_eq!(merchant.unwrap()["phone"], "13800000000");
+}
 
-    // The admin sees the attempts in the metrics: nothing pending, two delivered.
-    let admin = app.admin().await;
-    let (status, v) = body(app.get("/api/v1/admin/notifications", Some(&admin)).await).await;
+both_backends!(
+    a_receiver_that_never_answers_leads_to_dead_and_resend_delivers,
+    |backend| {
+        let receiver = Receiver::start(|_, _| Answer::Hang);
+        let app = spawn_tweaked(backend, hooked(&receiver.url, 200, 3)).await;
+        let m = app.merchant("m").await;
+        // Asking for a translation with no translator registered: only the merchant's receipt.
+        let id = app.submit_ok(&m, &application_for_translation()).await;
+        assert_eq!(app.count("notifications"), 1);
+        eventually(Duration::from_secs(20), "a dead notification", || {
+            count_status(&app, "dead") == 1
+        })
+        .await;
+        assert_eq!(receiver.hits().len(), 3, "three attempts, then no more");
+
+        let admin = app.admin().await;
+        let v = admin_list(&app, &admin, "?status=dead").await;
+        let items = v["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "{v}");
+        assert_eq!(items[0]["status"], "dead");
+        assert_eq!(items[0]["attempts"], 3);
+        assert_eq!(items[0]["application_id"], id.as_str());
+        let error = items[0]["last_error"].as_str().unwrap();
+        assert!(error.contains("timeout"), "{v}");
+        assert_eq!(v["metrics"]["dead"], 1);
+        let nid = items[0]["id"].as_str().unwrap().to_owned();
+        assert_eq!(
+            admin_list(&app, &admin, "?status=failing").await["items"],
+            json!([])
+        );
+        admin_only_and_bad_requests(&app, &m, &admin, &nid).await;
+
+        // The receiver is back: the resent notification is delivered, under the same id.
+        receiver.set_plan(|_, _| Answer::Status(204));
+        let resend = format!("/api/v1/admin/notifications/{nid}/resend");
+        let (status, v) = body(app.post_json(&resend, Some(&admin), &json!({})).await).await;
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(v, json!({"id": nid, "status": "pending"}));
+        eventually(Duration::from_secs(20), "the resent delivery", || {
+            count_status(&app, "delivered") == 1
+        })
+        .await;
+        assert_eq!(receiver.successes().get(&nid), Some(&1));
+        assert!(receiver.hits().iter().all(|h| h.id == nid));
+    }
+);
+
+async fn admin_list(app: &TestApp, admin: &str, query: &str) -> Value {
+    let url = format!("/api/v1/admin/notifications{query}");
+    let (status, v) = body(app.get(&url, Some(admin)).await).await;
     assert_eq!(status, 200, "{v}");
-    assert_eq!(v["items"], json!([]));
-    assert_eq!(v["metrics"]["delivered"], 2);
-    assert_eq!(v["metrics"]["pending"], 0);
-    assert_eq!(v["metrics"]["latency"]["samples"], 2);
-    assert!(v["metrics"]["latency"]["median_ms"].as_i64().unwrap() >= 0);
-});
+    v
+}
 
-both_backends!(a_receiver_that_never_answers_leads_to_dead_and_resend_delivers, |backend| {
-    let receiver = Receiver::start(|_, _| Answer::Hang);
-    let app = spawn_tweaked(backend, hooked(&receiver.url, 200, 3)).await;
-    let m = app.merchant("m").await;
-    // Asking for a translation with no translator registered: only the merchant's receipt.
-    let id = app.submit_ok(&m, &application_for_translation()).await;
-    assert_eq!(app.count("notifications"), 1);
-    eventually(Duration::from_secs(20), "a dead notification", || {
-        count_status(&app, "dead") == 1
-    })
-    .await;
-    assert_eq!(receiver.hits().len(), 3, "three attempts, then no more");
-
-    let admin = app.admin().await;
-    let (status, v) = body(
-        app.get("/api/v1/admin/notifications?status=dead", Some(&admin))
-            .await,
-    )
-    .await;
-    assert_eq!(status, 200, "{v}");
-    let items = v["items"].as_array().unwrap();
-    assert_eq!(items.len(), 1, "{v}");
-    assert_eq!(items[0]["status"], "dead");
-    assert_eq!(items[0]["attempts"], 3);
-    assert_eq!(items[0]["application_id"], id.as_str());
-    assert!(items[0]["last_error"].as_str().unwrap().contains("timeout"), "{v}");
-    assert_eq!(v["metrics"]["dead"], 1);
-    let nid = items[0]["id"].as_str().unwrap().to_owned();
-    let (_, failing) = body(
-        app.get("/api/v1/admin/notifications?status=failing", Some(&admin))
-            .await,
-    )
-    .await;
-    assert_eq!(failing["items"], json!([]));
-
-    // Only the admin may look or resend; a bad filter is the client's mistake.
-    let (status, v) = body(app.get("/api/v1/admin/notifications", Some(&m)).await).await;
-    assert_eq!((status.as_u16(), error_code(&v).as_str()), (403, "forbidden"));
+/// Only the admin may look or resend; a bad filter and an unknown id are the client's mistakes.
+async fn admin_only_and_bad_requests(app: &TestApp, merchant: &str, admin: &str, nid: &str) {
+    let (status, v) = body(app.get("/api/v1/admin/notifications", Some(merchant)).await).await;
+    assert_eq!(
+        (status.as_u16(), error_code(&v).as_str()),
+        (403, "forbidden")
+    );
     let resend = format!("/api/v1/admin/notifications/{nid}/resend");
-    let (status, _) = body(app.post_json(&resend, Some(&m), &json!({})).await).await;
-    assert_eq!(status, 403);
-    let (status, v) = body(
-        app.get("/api/v1/admin/notifications?status=lost", Some(&admin))
-            .await,
-    )
-    .await;
-    assert_eq!((status.as_u16(), error_code(&v).as_str()), (400, "invalid_query"));
-    let (status, v) = body(
-        app.post_json("/api/v1/admin/notifications/nope/resend", Some(&admin), &json!({}))
-            .await,
-    )
-    .await;
-    assert_eq!((status.as_u16(), error_code(&v).as_str()), (404, "not_found"));
-
-    // The receiver is back: the resent notification is delivered, under the same id.
-    receiver.set_plan(|_, _| Answer::Status(204));
-    let (status, v) = body(app.post_json(&resend, Some(&admin), &json!({})).await).await;
-    assert_eq!(status, 200, "{v}");
-    assert_eq!(v, json!({"id": nid, "status": "pending"}));
-    eventually(Duration::from_secs(20), "the resent delivery", || {
-        count_status(&app, "delivered") == 1
-    })
-    .await;
-    assert_eq!(receiver.successes().get(&nid), Some(&1));
-    assert!(receiver.hits().iter().all(|h| h.id == nid));
-});
+    let (status, v) = body(app.post_json(&resend, Some(merchant), &json!({})).await).await;
+    assert_eq!(
+        (status.as_u16(), error_code(&v).as_str()),
+        (403, "forbidden")
+    );
+    let lost = "/api/v1/admin/notifications?status=lost";
+    let (status, v) = body(app.get(lost, Some(admin)).await).await;
+    assert_eq!(
+        (status.as_u16(), error_code(&v).as_str()),
+        (400, "invalid_query")
+    );
+    let unknown = "/api/v1/admin/notifications/nope/resend";
+    let (status, v) = body(app.post_json(unknown, Some(admin), &json!({})).await).await;
+    assert_eq!(
+        (status.as_u16(), error_code(&v).as_str()),
+        (404, "not_found")
+    );
+}
 
 both_backends!(a_transition_that_fails_writes_no_notification, |backend| {
     let app = spawn_tweaked(backend, |_| {}).await;
@@ -203,7 +223,10 @@ both_backends!(a_transition_that_fails_writes_no_notification, |backend| {
     let stale = json!({"action": "supply_translation", "expected_version": version - 1,
                        "mn": crate::helpers::MN});
     let (status, v) = body(app.transition(&translator, &id, &stale).await).await;
-    assert_eq!((status.as_u16(), error_code(&v).as_str()), (409, "version_conflict"));
+    assert_eq!(
+        (status.as_u16(), error_code(&v).as_str()),
+        (409, "version_conflict")
+    );
     assert_eq!(app.count("notifications"), before);
 
     // A failure inside the transaction after the merchant's row was written (the reviewer's
@@ -241,50 +264,74 @@ fn refuse_reviewer_rows(app: &TestApp) {
     conn.batch_execute(sql).unwrap();
 }
 
-backend_test!(the_inbox_counts_unread_up_on_request_changes_and_down_on_read, |app| {
-    let reviewer = app.official("rev", "reviewer").await;
-    let m = app.merchant("m").await;
-    let other = app.merchant("other").await;
-    let id = app.submit_ok(&m, &application()).await;
-    let v = inbox(&app, &m).await;
-    assert_eq!((v["unread"].as_i64(), v["total"].as_i64()), (Some(1), Some(1)));
-    assert_eq!(v["items"][0]["event"], "submitted");
-    assert_eq!(inbox(&app, &reviewer).await["unread"], 1);
+backend_test!(
+    the_inbox_counts_unread_up_on_request_changes_and_down_on_read,
+    |app| {
+        let reviewer = app.official("rev", "reviewer").await;
+        let m = app.merchant("m").await;
+        let other = app.merchant("other").await;
+        let id = app.submit_ok(&m, &application()).await;
+        let v = inbox(&app, &m).await;
+        assert_eq!(
+            (v["unread"].as_i64(), v["total"].as_i64()),
+            (Some(1), Some(1))
+        );
+        assert_eq!(v["items"][0]["event"], "submitted");
+        assert_eq!(inbox(&app, &reviewer).await["unread"], 1);
 
-    app.act(&reviewer, &id, "request_changes", json!({"items": [{"message": "蒙古文字号偏小"}]}))
+        app.act(
+            &reviewer,
+            &id,
+            "request_changes",
+            json!({"items": [{"message": "蒙古文字号偏小"}]}),
+        )
         .await;
-    let v = inbox(&app, &m).await;
-    assert_eq!((v["unread"].as_i64(), v["total"].as_i64()), (Some(2), Some(2)));
-    let newest = &v["items"][0];
-    assert_eq!(newest["event"], "changes_requested");
-    assert_eq!(newest["application_id"], id.as_str());
-    assert_eq!(newest["read_at"], Value::Null);
-    let text = newest["text"].as_str().unwrap();
-    assert!(text.contains("需要修改") && text.chars().count() <= 70, "{text}");
-    let nid = newest["id"].as_str().unwrap().to_owned();
+        let v = inbox(&app, &m).await;
+        assert_eq!(
+            (v["unread"].as_i64(), v["total"].as_i64()),
+            (Some(2), Some(2))
+        );
+        let newest = &v["items"][0];
+        assert_eq!(newest["event"], "changes_requested");
+        assert_eq!(newest["application_id"], id.as_str());
+        assert_eq!(newest["read_at"], Value::Null);
+        let text = newest["text"].as_str().unwrap();
+        assert!(
+            text.contains("需要修改") && text.chars().count() <= 70,
+            "{text}"
+        );
+        let nid = newest["id"].as_str().unwrap().to_owned();
 
-    // Someone else cannot read (or learn of) the merchant's message.
-    let read = format!("/api/v1/notifications/{nid}/read");
-    let (status, v) = body(app.post_json(&read, Some(&other), &json!({})).await).await;
-    assert_eq!((status.as_u16(), error_code(&v).as_str()), (404, "not_found"));
-    assert_eq!(inbox(&app, &m).await["unread"], 2);
+        // Someone else cannot read (or learn of) the merchant's message.
+        let read = format!("/api/v1/notifications/{nid}/read");
+        let (status, v) = body(app.post_json(&read, Some(&other), &json!({})).await).await;
+        assert_eq!(
+            (status.as_u16(), error_code(&v).as_str()),
+            (404, "not_found")
+        );
+        assert_eq!(inbox(&app, &m).await["unread"], 2);
 
-    let (status, v) = body(app.post_json(&read, Some(&m), &json!({})).await).await;
-    assert_eq!(status, 200, "{v}");
-    assert_eq!(v, json!({"unread": 1}));
-    let v = inbox(&app, &m).await;
-    assert!(v["items"][0]["read_at"].is_string());
-    // Reading again keeps the count.
-    let (_, v) = body(app.post_json(&read, Some(&m), &json!({})).await).await;
-    assert_eq!(v, json!({"unread": 1}));
+        let (status, v) = body(app.post_json(&read, Some(&m), &json!({})).await).await;
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(v, json!({"unread": 1}));
+        let v = inbox(&app, &m).await;
+        assert!(v["items"][0]["read_at"].is_string());
+        // Reading again keeps the count.
+        let (_, v) = body(app.post_json(&read, Some(&m), &json!({})).await).await;
+        assert_eq!(v, json!({"unread": 1}));
 
-    let (status, v) = body(
-        app.post_json("/api/v1/notifications/read-all", Some(&m), &json!({}))
-            .await,
-    )
-    .await;
-    assert_eq!((status.as_u16(), v), (200, json!({"unread": 0})));
-    assert_eq!(inbox(&app, &reviewer).await["unread"], 1, "the reviewer's stays");
-    let (status, _) = body(app.get("/api/v1/notifications", None).await).await;
-    assert_eq!(status, 401);
-});
+        let (status, v) = body(
+            app.post_json("/api/v1/notifications/read-all", Some(&m), &json!({}))
+                .await,
+        )
+        .await;
+        assert_eq!((status.as_u16(), v), (200, json!({"unread": 0})));
+        assert_eq!(
+            inbox(&app, &reviewer).await["unread"],
+            1,
+            "the reviewer's stays"
+        );
+        let (status, _) = body(app.get("/api/v1/notifications", None).await).await;
+        assert_eq!(status, 401);
+    }
+);

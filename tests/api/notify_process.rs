@@ -32,6 +32,48 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The binary with no `SIGNBOARD_*` setting of the test's environment.
+fn signboard() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_signboard"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("SIGNBOARD_") {
+            c.env_remove(k);
+        }
+    }
+    c
+}
+
+#[test]
+fn a_webhook_without_a_valid_secret_stops_start_up_without_echoing_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", tmp.path().join("db.sqlite").display());
+    let run = |secret: Option<&str>| {
+        let mut c = signboard();
+        c.arg("migrate")
+            .env("SIGNBOARD_DATABASE_URL", &db)
+            .env("SIGNBOARD_WEBHOOK_URL", "http://127.0.0.1:9/hook");
+        if let Some(s) = secret {
+            c.env("SIGNBOARD_WEBHOOK_SECRET", s);
+        }
+        let out = c.output().unwrap();
+        assert!(!out.status.success());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let err = run(None);
+    assert!(err.contains("SIGNBOARD_WEBHOOK_SECRET"), "{err}");
+    let err = run(Some("hunter2-not-a-standard-secret"));
+    assert!(err.contains("whsec_"), "{err}");
+    assert!(
+        !err.contains("hunter2"),
+        "the secret is never echoed: {err}"
+    );
+    let err = run(Some("whsec_aHVudGVyMg=="));
+    assert!(
+        err.contains("at least 24 bytes") && !err.contains("aHVudGVyMg"),
+        "{err}"
+    );
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -43,7 +85,7 @@ fn free_port() -> u16 {
 async fn start(database_url: &str, data_dir: &Path, webhook: &str) -> Server {
     let port = free_port();
     let log = std::fs::File::create(data_dir.join(format!("server-{port}.log"))).unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_signboard"))
+    let child = signboard()
         .arg("serve")
         .env("SIGNBOARD_BIND", format!("127.0.0.1:{port}"))
         .env("SIGNBOARD_DATABASE_URL", database_url)
@@ -51,7 +93,10 @@ async fn start(database_url: &str, data_dir: &Path, webhook: &str) -> Server {
         .env("SIGNBOARD_FONTS_DIR", root().join("fonts"))
         .env("SIGNBOARD_STATIC_DIR", root().join("static"))
         .env("SIGNBOARD_ADMIN_PASSWORD", ADMIN_PASSWORD)
-        .env("SIGNBOARD_JWT_SECRET", "process-test-secret-process-test-secret")
+        .env(
+            "SIGNBOARD_JWT_SECRET",
+            "process-test-secret-process-test-secret",
+        )
         .env("SIGNBOARD_WORKERS", "1")
         .env("SIGNBOARD_DB_POOL", "4")
         .env("SIGNBOARD_WEBHOOK_URL", webhook)
@@ -71,18 +116,28 @@ async fn start(database_url: &str, data_dir: &Path, webhook: &str) -> Server {
     };
     let start = std::time::Instant::now();
     loop {
-        let up = server.client.get(format!("{}/healthz", server.base)).send().await;
+        let up = server
+            .client
+            .get(format!("{}/healthz", server.base))
+            .send()
+            .await;
         if up.is_ok_and(|r| r.status().is_success()) {
             return server;
         }
-        assert!(start.elapsed() < Duration::from_secs(30), "server did not start");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "server did not start"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
 impl Server {
     async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> (StatusCode, Value) {
-        let mut req = self.client.post(format!("{}/api/v1{path}", self.base)).json(body);
+        let mut req = self
+            .client
+            .post(format!("{}/api/v1{path}", self.base))
+            .json(body);
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
@@ -130,7 +185,11 @@ impl Server {
     async fn act(&self, token: &str, id: &str, action: &str, version: i64) {
         let req = json!({"action": action, "expected_version": version});
         let (status, v) = self
-            .post(&format!("/applications/{id}/transitions"), Some(token), &req)
+            .post(
+                &format!("/applications/{id}/transitions"),
+                Some(token),
+                &req,
+            )
             .await;
         assert_eq!(status, 200, "{action}: {v}");
     }
@@ -175,9 +234,11 @@ async fn killed_after_an_approval_delivers_after_restart(url: DbUrl, database_ur
             .filter(|h| h.json()["type"] == "application.approved")
             .collect::<Vec<_>>()
     };
-    eventually(Duration::from_secs(20), "the approval's first attempt", || {
-        !approved().is_empty()
-    })
+    eventually(
+        Duration::from_secs(20),
+        "the approval's first attempt",
+        || !approved().is_empty(),
+    )
     .await;
     drop(first);
     let db = Db::connect(&url, 2).unwrap();
@@ -192,7 +253,10 @@ async fn killed_after_an_approval_delivers_after_restart(url: DbUrl, database_ur
     .await;
     let hits = approved();
     assert!(hits.len() >= 2, "{hits:?}");
-    assert!(hits.iter().all(|h| h.id == hits[0].id), "one notification, one id");
+    assert!(
+        hits.iter().all(|h| h.id == hits[0].id),
+        "one notification, one id"
+    );
     assert_eq!(receiver.successes().get(&hits[0].id), Some(&1));
     assert_eq!(count(&db, "status <> 'delivered'"), 0);
 }
@@ -246,14 +310,23 @@ async fn two_servers_on_one_postgres_deliver_each_notification_exactly_once() {
         .unwrap();
     let total = count(&db, "TRUE");
     assert_eq!(total, QUEUED + 1, "the receipt and the queued ones");
-    eventually(Duration::from_secs(60), "every notification delivered", || {
-        count(&db, "status = 'delivered'") == total
-    })
+    eventually(
+        Duration::from_secs(60),
+        "every notification delivered",
+        || count(&db, "status = 'delivered'") == total,
+    )
     .await;
     let hits = receiver.hits();
     let successes = receiver.successes();
     assert_eq!(successes.len() as i64, total);
-    assert!(successes.values().all(|n| *n == 1), "a notification sent twice");
-    assert_eq!(hits.len() as i64, total, "no attempt at all beyond one each");
+    assert!(
+        successes.values().all(|n| *n == 1),
+        "a notification sent twice"
+    );
+    assert_eq!(
+        hits.len() as i64,
+        total,
+        "no attempt at all beyond one each"
+    );
     drop((a, b));
 }

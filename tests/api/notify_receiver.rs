@@ -48,7 +48,8 @@ impl Hit {
     pub fn signature_verifies(&self, key: &[u8]) -> bool {
         let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap();
         mac.update(format!("{}.{}.{}", self.id, self.timestamp, self.body).as_bytes());
-        let expected = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+        let expected =
+            base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
         self.signature
             .split(' ')
             .any(|s| s.strip_prefix("v1,") == Some(expected.as_str()))

@@ -157,7 +157,14 @@ pub fn create(
             approval_no: None,
             form: None,
         };
-        notify(conn, settings, Action::Submit, &row, after, row.submitted_at)?;
+        notify(
+            conn,
+            settings,
+            Action::Submit,
+            &row,
+            after,
+            row.submitted_at,
+        )?;
         Ok(SubmitResult {
             id: row.id.clone(),
             status: row.status,
