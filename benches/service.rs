@@ -112,8 +112,7 @@ fn setup() -> Bench {
     seed(&services.state.db);
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let server = signboard::serve(services, listener).unwrap();
-    rt.spawn(server);
+    rt.spawn(signboard::serve(services, listener).unwrap());
     let client = reqwest::Client::new();
     let (reviewer, merchant) = rt.block_on(async {
         let login = |u: &'static str, p: &'static str| {

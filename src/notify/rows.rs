@@ -152,7 +152,7 @@ pub fn mark_read(
         let mine = notifications::table
             .filter(notifications::id.eq(id))
             .filter(notifications::recipient_id.eq(user_id));
-        let found: i64 = mine.clone().count().get_result(conn)?;
+        let found: i64 = mine.count().get_result(conn)?;
         if found == 0 {
             return Err(AppError::not_found());
         }
