@@ -29,8 +29,8 @@ pub fn signature(key: &[u8], id: &str, timestamp: i64, body: &str) -> String {
     )
 }
 
-/// One attempt: `Ok` on a 2xx answer; otherwise what went wrong, for the administrator (the
-/// URL is left out: it may carry the gateway's token).
+/// One attempt: `Ok` on a 2xx answer; otherwise what went wrong, in Chinese for the
+/// administrator's page (the URL is left out: it may carry the gateway's token).
 pub async fn post(
     client: &reqwest::Client,
     hook: &Webhook,
@@ -52,10 +52,10 @@ pub async fn post(
         .await;
     match sent {
         Ok(resp) if resp.status().is_success() => Ok(()),
-        Ok(resp) => Err(format!("HTTP {}", resp.status().as_u16())),
-        Err(e) if e.is_timeout() => Err("timeout: no answer in time".into()),
-        Err(e) if e.is_connect() => Err("cannot connect to the webhook".into()),
-        Err(e) => Err(format!("request failed: {}", e.without_url())),
+        Ok(resp) => Err(format!("接收方返回 HTTP {}", resp.status().as_u16())),
+        Err(e) if e.is_timeout() => Err("超时：接收方没有在规定时间内应答".into()),
+        Err(e) if e.is_connect() => Err("无法连接接收方".into()),
+        Err(e) => Err(format!("发送失败：{}", e.without_url())),
     }
 }
 

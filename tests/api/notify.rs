@@ -151,7 +151,7 @@ both_backends!(
         assert_eq!(items[0]["attempts"], 3);
         assert_eq!(items[0]["application_id"], id.as_str());
         let error = items[0]["last_error"].as_str().unwrap();
-        assert!(error.contains("timeout"), "{v}");
+        assert!(error.starts_with("超时"), "{v}");
         assert_eq!(v["metrics"]["dead"], 1);
         let nid = items[0]["id"].as_str().unwrap().to_owned();
         assert_eq!(

@@ -81,7 +81,7 @@ test('the administrator sees dead deliveries with their error and sends one agai
   const row = r.page.locator(`tr[data-id="${dead[0].id}"]`);
   await row.waitFor();
   assert.match(await row.textContent(), /已放弃/);
-  assert.match(await row.textContent(), /cannot connect to the webhook/);
+  assert.match(await row.textContent(), /无法连接接收方/);
   await assertAccessible(r.page, 'the delivery view');
   await shot(r.page, 'notify-console-dead-360.png');
 
