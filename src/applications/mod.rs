@@ -8,6 +8,7 @@
 //! - `commands`: submission and transitions; `queries`: the list and the detail view.
 
 pub mod commands;
+pub mod deadline;
 pub mod error;
 pub mod form;
 pub mod license;
@@ -35,6 +36,10 @@ pub use states::{Action, Status};
 pub struct WorkflowSettings {
     pub timezone: chrono_tz::Tz,
     pub approval_prefix: String,
+    /// The statutory clock of the rules profile.
+    pub clock: crate::clock::ClockSettings,
+    /// Working days, for the clock.
+    pub calendar: std::sync::Arc<crate::calendar::Calendar>,
 }
 
 impl WorkflowSettings {
@@ -49,6 +54,11 @@ impl WorkflowSettings {
         let local = at.with_timezone(&self.timezone);
         (local.year(), local.month())
     }
+
+    /// The day of an instant in the configured zone (the clock counts these).
+    pub fn local_date(&self, at: DateTime<Utc>) -> chrono::NaiveDate {
+        at.with_timezone(&self.timezone).date_naive()
+    }
 }
 
 #[cfg(test)]
@@ -61,11 +71,14 @@ mod tests {
         let s = WorkflowSettings {
             timezone: chrono_tz::Asia::Shanghai,
             approval_prefix: "奈民委牌审".into(),
+            clock: crate::clock::ClockSettings::default(),
+            calendar: std::sync::Arc::new(crate::calendar::Calendar::from_years([])),
         };
         let at = Utc.with_ymd_and_hms(2024, 12, 31, 15, 30, 0).unwrap();
         assert_eq!(s.local_year_month(at), (2024, 12));
         let at = Utc.with_ymd_and_hms(2024, 12, 31, 16, 30, 0).unwrap();
         assert_eq!(s.local_year_month(at), (2025, 1));
         assert_eq!(s.approval_no(2025, 7), "奈民委牌审〔2025〕0007号");
+        assert_eq!(s.local_date(at).to_string(), "2025-01-01");
     }
 }

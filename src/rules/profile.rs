@@ -2,6 +2,7 @@
 //! validated against the rules this engine implements (`META`), so a profile can neither name
 //! a rule the engine does not know nor leave out a message the engine needs.
 
+use crate::clock::ClockSettings;
 use crate::spec::Severity;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -114,6 +115,9 @@ struct RawProfile {
     thresholds: Thresholds,
     sources: BTreeMap<String, Source>,
     rules: BTreeMap<String, RuleDef>,
+    /// The statutory clock; the defaults when the table is left out.
+    #[serde(default)]
+    clock: ClockSettings,
 }
 
 /// A validated rule profile (the default is `nmg`, embedded in the binary).
@@ -126,6 +130,7 @@ pub struct Profile {
     thresholds: Thresholds,
     sources: BTreeMap<String, Source>,
     rules: HashMap<&'static str, RuleDef>,
+    clock: ClockSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -201,6 +206,7 @@ impl Profile {
             thresholds: raw.thresholds,
             sources: raw.sources,
             rules,
+            clock: raw.clock,
         })
     }
 
@@ -228,6 +234,11 @@ impl Profile {
 
     pub fn sources(&self) -> &BTreeMap<String, Source> {
         &self.sources
+    }
+
+    /// The working days of the statutory clock.
+    pub fn clock(&self) -> &ClockSettings {
+        &self.clock
     }
 
     pub(crate) fn rule(&self, id: &str) -> Option<&RuleDef> {
@@ -264,6 +275,7 @@ fn problems(raw: &RawProfile) -> Vec<String> {
         p.push("`version` is empty".to_string());
     }
     threshold_problems(&raw.thresholds, &mut p);
+    p.extend(raw.clock.problems());
     for term in &raw.blocklist {
         if term.trim().is_empty() {
             p.push("blocklist holds an empty term".to_string());

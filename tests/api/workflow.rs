@@ -700,7 +700,7 @@ backend_test!(the_year_boundary_is_beijing_time, |app| {
 
     let (_, stats) = body(app.get("/api/v1/stats/approvals", None).await).await;
     assert_eq!(
-        stats["years"],
+        crate::clock::counts_only(&stats["years"]),
         json!([
             {"year": 2024, "approved": 1, "rejected": 0, "submitted": 1, "pending": 0},
             {"year": 2025, "approved": 1, "rejected": 0, "submitted": 1, "pending": 0}

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::applications::deadline;
 use crate::applications::error::TransitionError;
 use crate::applications::form::ValidForm;
 use crate::applications::request::TransitionRequest;
@@ -43,6 +44,7 @@ pub fn check(
     current: &RevisionRow,
     actor: &User,
     request: &TransitionRequest,
+    settings: &WorkflowSettings,
 ) -> Result<&'static Transition> {
     if actor.role == Role::Merchant && app.merchant_id != actor.id {
         return Err(AppError::not_found().into());
@@ -58,7 +60,8 @@ pub fn check(
         });
     }
     let transition = found.map_err(|_| TransitionError::Illegal { from, action })?;
-    match transition.first_failing(&app.facts(current)?, &request.facts()) {
+    let request_facts = request.facts(settings.clock.extension_max_working_days);
+    match transition.first_failing(&app.facts(current)?, &request_facts) {
         Some(guard) => Err(TransitionError::Blocked(guard)),
         None => Ok(transition),
     }
@@ -117,7 +120,10 @@ pub fn apply_transition(
     write_tx(conn, |conn| -> Result<TransitionResult> {
         let app = get_visible(conn, actor, app_id)?;
         let current = get_revision(conn, &app.id, app.current_revision)?;
-        let transition = check(&app, &current, actor, input.request)?;
+        let transition = check(&app, &current, actor, input.request, settings)?;
+        if let Some(assignee) = input.request.assignee() {
+            deadline::check_assignee(conn, assignee)?;
+        }
         claim(conn, &app)?;
         let (revision, translation_confirmed) =
             write_revision(conn, &app, &current, actor, &input, naive)?;
@@ -138,6 +144,7 @@ pub fn apply_transition(
         update_row(conn, &app, input.form, &outcome, naive)?;
         count(conn, &app, input.form, &outcome)?;
         record(conn, &app, actor, input.request, &outcome, naive)?;
+        deadline::project(conn, settings, &app.id)?;
         Ok(TransitionResult {
             id: app.id.clone(),
             status: to,
@@ -257,8 +264,13 @@ fn record(
     o: &Outcome,
     now: NaiveDateTime,
 ) -> Result<()> {
-    let details = (request.action() == Action::RequestChanges)
-        .then(|| serde_json::json!({ "items": request.items() }));
+    let details = match request.action() {
+        Action::RequestChanges => Some(serde_json::json!({ "items": request.items() })),
+        Action::Extend => Some(serde_json::json!({ "days": request.extension_days() })),
+        Action::Assign => Some(serde_json::json!({ "assignee": request.assignee() })),
+        Action::Claim => Some(serde_json::json!({ "assignee": actor.id })),
+        _ => None,
+    };
     let event = NewEvent {
         app_id: &app.id,
         actor,

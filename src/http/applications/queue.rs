@@ -1,0 +1,103 @@
+//! The officials' queue over HTTP: the clock's filters of `GET /applications` read from the
+//! query (400 `invalid_query` naming a bad parameter), its CSV answer, and the counts of the
+//! status tabs.
+
+use actix_web::{get, web, HttpResponse};
+use chrono::NaiveDate;
+
+use super::{bad_parameter, ListQuery};
+use crate::applications::repo::{self, AssigneeFilter, ListFilter, Sort};
+use crate::error::{AppResult, ErrorBody};
+use crate::http::extract::AuthUser;
+use crate::http::AppState;
+
+/// `true` or `false` (absent or empty: false).
+fn flag(name: &str, value: Option<&str>) -> AppResult<bool> {
+    match value.unwrap_or("") {
+        "" | "false" => Ok(false),
+        "true" => Ok(true),
+        other => Err(bad_parameter(
+            name,
+            format!("{name} 只能是 true 或 false，收到“{other}”"),
+        )),
+    }
+}
+
+/// A day as `YYYY-MM-DD`.
+fn day(name: &str, value: Option<&str>) -> AppResult<Option<NaiveDate>> {
+    match value.filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| bad_parameter(name, format!("{name} 须为日期，如 2026-09-24"))),
+    }
+}
+
+/// Text of at most `max` characters without control characters.
+fn text(name: &str, value: Option<&str>, max: usize) -> AppResult<Option<String>> {
+    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if v.chars().count() > max || crate::rules::has_control_chars(v, false) {
+        return Err(bad_parameter(
+            name,
+            format!("{name} 不能超过 {max} 个字，且不能含控制字符"),
+        ));
+    }
+    Ok(Some(v.to_owned()))
+}
+
+/// The queue's parameters of the list query into the filter.
+pub(super) fn clock_filters(q: &ListQuery, filter: &mut ListFilter) -> AppResult<()> {
+    filter.sort = match q.sort.as_deref().unwrap_or("") {
+        "" => Sort::Default,
+        "due" => Sort::Due,
+        "submitted" => Sort::Submitted,
+        _ => return Err(bad_parameter("sort", "sort 只能是 due 或 submitted".into())),
+    };
+    filter.overdue = flag("overdue", q.overdue.as_deref())?;
+    filter.due_soon = flag("due_soon", q.due_soon.as_deref())?;
+    filter.open = flag("open", q.open.as_deref())?;
+    filter.assignee = text("assignee", q.assignee.as_deref(), 64)?.map(|a| match a.as_str() {
+        "me" => AssigneeFilter::Me,
+        "none" => AssigneeFilter::Nobody,
+        _ => AssigneeFilter::User(a),
+    });
+    filter.township = text("township", q.township.as_deref(), 100)?;
+    filter.submitted_from = day("submitted_from", q.submitted_from.as_deref())?;
+    filter.submitted_to = day("submitted_to", q.submitted_to.as_deref())?;
+    Ok(())
+}
+
+/// Whether the list is asked for as CSV.
+pub(super) fn wants_csv(format: Option<&str>) -> AppResult<bool> {
+    match format.unwrap_or("") {
+        "" | "json" => Ok(false),
+        "csv" => Ok(true),
+        _ => Err(bad_parameter("format", "format 只能是 json 或 csv".into())),
+    }
+}
+
+pub(super) fn csv_response(body: String, today: NaiveDate) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"applications-{today}.csv\""),
+        ))
+        .body(body)
+}
+
+#[utoipa::path(get, tag = "applications",
+    security(("bearer" = [])),
+    responses((status = 200, body = repo::Summary), (status = 401, body = ErrorBody)))]
+#[get("/applications/summary")]
+pub async fn summary(state: web::Data<AppState>, user: AuthUser) -> AppResult<HttpResponse> {
+    let (actor, settings) = (user.0, state.workflow.clone());
+    let today = settings.local_date(state.clock.now());
+    let summary = state
+        .db
+        .run(move |conn| repo::summary(conn, &settings, &actor, today))
+        .await?;
+    Ok(HttpResponse::Ok().json(summary))
+}
