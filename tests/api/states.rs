@@ -183,7 +183,7 @@ backend_test!(the_detail_says_what_blocks_each_action, |app| {
     let d = app.detail(&rev, &id).await;
     assert_eq!(
         d["available_actions"],
-        json!(["approve", "reject", "request_changes"])
+        json!(["approve", "reject", "request_changes", "extend", "claim"])
     );
     assert_eq!(
         d["blocked_by"]["approve"][0]["code"],

@@ -425,10 +425,14 @@ async fn confirm_then_reject(app: &TestApp, m: &str, tr: &str, rev: &str, admin:
         (status.as_u16(), error_code(&v).as_str()),
         (422, "already_confirmed")
     );
-    assert_eq!(app.detail(tr, id).await["available_actions"], json!([]));
+    // Confirmed for good: only holding the case is left to the translator.
+    assert_eq!(
+        app.detail(tr, id).await["available_actions"],
+        json!(["claim"])
+    );
     assert_eq!(
         app.detail(rev, id).await["available_actions"],
-        json!(["approve", "reject", "request_changes"])
+        json!(["approve", "reject", "request_changes", "extend", "claim"])
     );
     // Reject needs a reason.
     let (status, v) = body(

@@ -16,11 +16,12 @@ use super::extract::AuthUser;
 use super::AppState;
 use crate::applications::repo::{self, TransitionResult};
 use crate::applications::{ApplicationForm, Status, SubmitResult, TransitionRequest};
-use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
+use crate::error::{AppResult, ErrorBody};
 
 pub use files::{
     __path_attachment, __path_revision_preview, attachment, revision_preview, AttachmentQuery,
 };
+use queue::bad_parameter;
 pub use queue::{__path_summary, summary};
 
 /// The multipart body of a submission, for the API description.
@@ -71,12 +72,6 @@ pub async fn submit(
 /// Highest page number: far past any real list, and `page × per_page` stays a valid offset.
 pub const MAX_PAGE: i64 = 1_000_000;
 pub const MAX_PER_PAGE: i64 = 100;
-
-/// 400 `invalid_query` naming the parameter.
-pub(super) fn bad_parameter(name: &str, message: String) -> AppError {
-    AppError::explained(ErrorCode::InvalidQuery, message)
-        .with_details(serde_json::json!({"parameter": name}))
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ListQuery {
@@ -163,7 +158,17 @@ impl ListQuery {
             per_page,
             ..repo::ListFilter::default()
         };
-        queue::clock_filters(&q, &mut filter)?;
+        let params = queue::QueueParams {
+            sort: q.sort.as_deref(),
+            overdue: q.overdue.as_deref(),
+            due_soon: q.due_soon.as_deref(),
+            open: q.open.as_deref(),
+            assignee: q.assignee.as_deref(),
+            township: q.township.as_deref(),
+            submitted_from: q.submitted_from.as_deref(),
+            submitted_to: q.submitted_to.as_deref(),
+        };
+        params.apply(&mut filter)?;
         Ok(filter)
     }
 }

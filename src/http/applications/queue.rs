@@ -5,11 +5,28 @@
 use actix_web::{get, web, HttpResponse};
 use chrono::NaiveDate;
 
-use super::{bad_parameter, ListQuery};
+use super::super::extract::AuthUser;
+use super::super::AppState;
 use crate::applications::repo::{self, AssigneeFilter, ListFilter, Sort};
-use crate::error::{AppResult, ErrorBody};
-use crate::http::extract::AuthUser;
-use crate::http::AppState;
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
+
+/// 400 `invalid_query` naming the parameter.
+pub fn bad_parameter(name: &str, message: String) -> AppError {
+    AppError::explained(ErrorCode::InvalidQuery, message)
+        .with_details(serde_json::json!({"parameter": name}))
+}
+
+/// The queue's parameters of `GET /applications`, as sent.
+pub struct QueueParams<'a> {
+    pub sort: Option<&'a str>,
+    pub overdue: Option<&'a str>,
+    pub due_soon: Option<&'a str>,
+    pub open: Option<&'a str>,
+    pub assignee: Option<&'a str>,
+    pub township: Option<&'a str>,
+    pub submitted_from: Option<&'a str>,
+    pub submitted_to: Option<&'a str>,
+}
 
 /// `true` or `false` (absent or empty: false).
 fn flag(name: &str, value: Option<&str>) -> AppResult<bool> {
@@ -47,30 +64,32 @@ fn text(name: &str, value: Option<&str>, max: usize) -> AppResult<Option<String>
     Ok(Some(v.to_owned()))
 }
 
-/// The queue's parameters of the list query into the filter.
-pub(super) fn clock_filters(q: &ListQuery, filter: &mut ListFilter) -> AppResult<()> {
-    filter.sort = match q.sort.as_deref().unwrap_or("") {
-        "" => Sort::Default,
-        "due" => Sort::Due,
-        "submitted" => Sort::Submitted,
-        _ => return Err(bad_parameter("sort", "sort 只能是 due 或 submitted".into())),
-    };
-    filter.overdue = flag("overdue", q.overdue.as_deref())?;
-    filter.due_soon = flag("due_soon", q.due_soon.as_deref())?;
-    filter.open = flag("open", q.open.as_deref())?;
-    filter.assignee = text("assignee", q.assignee.as_deref(), 64)?.map(|a| match a.as_str() {
-        "me" => AssigneeFilter::Me,
-        "none" => AssigneeFilter::Nobody,
-        _ => AssigneeFilter::User(a),
-    });
-    filter.township = text("township", q.township.as_deref(), 100)?;
-    filter.submitted_from = day("submitted_from", q.submitted_from.as_deref())?;
-    filter.submitted_to = day("submitted_to", q.submitted_to.as_deref())?;
-    Ok(())
+impl QueueParams<'_> {
+    /// Into the filter: 400 `invalid_query` naming a bad parameter.
+    pub fn apply(&self, filter: &mut ListFilter) -> AppResult<()> {
+        filter.sort = match self.sort.unwrap_or("") {
+            "" => Sort::Default,
+            "due" => Sort::Due,
+            "submitted" => Sort::Submitted,
+            _ => return Err(bad_parameter("sort", "sort 只能是 due 或 submitted".into())),
+        };
+        filter.overdue = flag("overdue", self.overdue)?;
+        filter.due_soon = flag("due_soon", self.due_soon)?;
+        filter.open = flag("open", self.open)?;
+        filter.assignee = text("assignee", self.assignee, 64)?.map(|a| match a.as_str() {
+            "me" => AssigneeFilter::Me,
+            "none" => AssigneeFilter::Nobody,
+            _ => AssigneeFilter::User(a),
+        });
+        filter.township = text("township", self.township, 100)?;
+        filter.submitted_from = day("submitted_from", self.submitted_from)?;
+        filter.submitted_to = day("submitted_to", self.submitted_to)?;
+        Ok(())
+    }
 }
 
 /// Whether the list is asked for as CSV.
-pub(super) fn wants_csv(format: Option<&str>) -> AppResult<bool> {
+pub fn wants_csv(format: Option<&str>) -> AppResult<bool> {
     match format.unwrap_or("") {
         "" | "json" => Ok(false),
         "csv" => Ok(true),
@@ -78,7 +97,7 @@ pub(super) fn wants_csv(format: Option<&str>) -> AppResult<bool> {
     }
 }
 
-pub(super) fn csv_response(body: String, today: NaiveDate) -> HttpResponse {
+pub fn csv_response(body: String, today: NaiveDate) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
