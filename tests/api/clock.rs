@@ -244,7 +244,7 @@ backend_test!(the_limit_is_extended_once_with_a_reason, |app| {
 
 /// Five applications on 19 October 2026: overdue, due soon, running, paused, withdrawn.
 async fn queue(app: &TestApp, m: &str, rev: &str) -> Vec<String> {
-    let mut named = |shop: &str| {
+    let named = |shop: &str| {
         let mut a = application();
         a["shop_name"] = json!(shop);
         a
