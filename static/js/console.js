@@ -145,6 +145,7 @@ async function queueView() {
   filters.addEventListener('submit', (e) => {
     e.preventDefault();
     Object.assign(queue, { year: year.value, q: q.value, due: due.value, assignee: assignee.value, township: township.value, from: from.value, to: to.value, page: 1 });
+    mine.setAttribute('aria-pressed', String(queue.assignee === 'me'));
     load();
   });
   for (const el of [year, due, assignee]) el.addEventListener('change', () => filters.requestSubmit());
