@@ -84,6 +84,7 @@ test('the overdue application comes first, in red and in words, and 我的待办
   await r.page.locator('.mine-button[aria-pressed="true"]').waitFor();
   await r.page.waitForFunction(() => document.querySelectorAll('table.list tbody tr').length === 1);
   assert.match(await rows.first().locator('.shop').first().textContent(), /^逾期茶馆/);
+  await assertAccessible(r.page, 'the console queue with 我的待办 pressed');
   assertClean(r);
   await r.context.close();
 });
@@ -132,4 +133,19 @@ test('at 360 px the queue stacks without scrolling sideways and the merchant see
   await shot(p.page, 'clock-portal-360.png');
   assertClean(p);
   await p.context.close();
+});
+
+test('the counts page shows the on-time rate of each year', async () => {
+  const r = await openPage(browser);
+  await r.page.goto(`${BASE}/stats.html`);
+  const years = r.page.locator('table.years');
+  await years.waitFor();
+  assert.equal(await years.locator('thead th').last().textContent(), '按期办结率');
+  const rate = await years.locator('tbody tr').first().locator('td').last().textContent();
+  assert.match(rate, /^(—|\d+%（\d+ \/ \d+）)$/);
+  await r.page.locator('.on-time').waitFor();
+  assert.match(await r.page.locator('.on-time').textContent(), /^按期办结率 /);
+  await assertAccessible(r.page, 'the counts page');
+  assertClean(r);
+  await r.context.close();
 });
