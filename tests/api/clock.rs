@@ -366,14 +366,17 @@ backend_test!(officials_claim_and_admin_assigns_cases, |app| {
     let d = app.detail(&rev, soon).await;
     assert_eq!(d["assignee"]["id"], user_id(&app, &rev).await);
     assert_eq!(d["assignee"]["display_name"], "rev_u");
-    assert_eq!(ids(&list(&app, &rev, "assignee=me").await), [soon.clone()]);
+    assert_eq!(
+        ids(&list(&app, &rev, "assignee=me").await),
+        std::slice::from_ref(soon)
+    );
     assert_eq!(
         ids(&list(&app, &tr, "assignee=me").await),
-        [overdue.clone()]
+        std::slice::from_ref(overdue)
     );
     assert_eq!(
         ids(&list(&app, &admin, &format!("assignee={tr_id}")).await),
-        [overdue.clone()]
+        std::slice::from_ref(overdue)
     );
     assert_eq!(list(&app, &rev, "assignee=none").await["total"], 3);
     let item = &list(&app, &rev, "overdue=true").await["items"][0];
