@@ -35,9 +35,9 @@ fn root() -> PathBuf {
 fn seed(db: &signboard::db::Db) {
     let mut conn = db.get().unwrap();
     conn.batch_execute(&format!(
-        "INSERT INTO users (id, username, password_hash, display_name, phone, role, created_at)
-         VALUES ('seed-merchant', 'seed', 'x', 'seed', NULL, 'merchant', '2024-01-01 00:00:00'),
-                ('seed-official', 'holder', 'x', '承办人', NULL, 'reviewer', '2024-01-01 00:00:00');
+        "INSERT INTO users (id, username, username_key, password_hash, display_name, phone, role, created_at)
+         VALUES ('seed-merchant', 'seed', 'seed', 'x', 'seed', NULL, 'merchant', '2024-01-01 00:00:00'),
+                ('seed-official', 'holder', 'holder', 'x', '承办人', NULL, 'reviewer', '2024-01-01 00:00:00');
          WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < {APPLICATIONS}),
          rows(i, at) AS (SELECT i, datetime('now', printf('-%d minutes', i * 15)) FROM seq)
          INSERT INTO applications (id, merchant_id, shop_name, license_no, address, township, phone,

@@ -19,7 +19,7 @@ UPDATE applications SET clock_state = CASE
 CREATE INDEX applications_clock_due ON applications (clock_state, due_on, id);
 CREATE INDEX applications_assignee_due ON applications (assignee_id, clock_state, due_on);
 CREATE INDEX applications_township_due ON applications (township, clock_state, due_on);
-CREATE INDEX applications_on_time ON applications (decided_year, decided_working_days);
+CREATE INDEX applications_on_time ON applications (decided_year, decided_working_days, decided_within_limit);
 
 -- The closed set of actions with extend, claim and assign (the whole list restated).
 ALTER TABLE events DROP CONSTRAINT IF EXISTS events_action_check;
