@@ -483,6 +483,9 @@ backend_test!(bad_queue_parameters_are_named, |app| {
         ("submitted_from=2026-13-01", "submitted_from"),
         ("submitted_to=yesterday", "submitted_to"),
         ("assignee=%01", "assignee"),
+        ("submitted_to=", "submitted_to"),
+        ("overdue=", "overdue"),
+        ("format=", "format"),
     ] {
         let (status, e) = body(
             app.get(&format!("/api/v1/applications?{query}"), Some(&rev))

@@ -28,12 +28,12 @@ pub struct QueueParams<'a> {
     pub submitted_to: Option<&'a str>,
 }
 
-/// `true` or `false` (absent or empty: false).
+/// `true` or `false` (absent: false).
 fn flag(name: &str, value: Option<&str>) -> AppResult<bool> {
-    match value.unwrap_or("") {
-        "" | "false" => Ok(false),
-        "true" => Ok(true),
-        other => Err(bad_parameter(
+    match value {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(other) => Err(bad_parameter(
             name,
             format!("{name} 只能是 true 或 false，收到“{other}”"),
         )),
@@ -42,7 +42,7 @@ fn flag(name: &str, value: Option<&str>) -> AppResult<bool> {
 
 /// A day as `YYYY-MM-DD`.
 fn day(name: &str, value: Option<&str>) -> AppResult<Option<NaiveDate>> {
-    match value.filter(|v| !v.is_empty()) {
+    match value {
         None => Ok(None),
         Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
             .map(Some)
@@ -67,11 +67,11 @@ fn text(name: &str, value: Option<&str>, max: usize) -> AppResult<Option<String>
 impl QueueParams<'_> {
     /// Into the filter: 400 `invalid_query` naming a bad parameter.
     pub fn apply(&self, filter: &mut ListFilter) -> AppResult<()> {
-        filter.sort = match self.sort.unwrap_or("") {
-            "" => Sort::Default,
-            "due" => Sort::Due,
-            "submitted" => Sort::Submitted,
-            _ => return Err(bad_parameter("sort", "sort 只能是 due 或 submitted".into())),
+        filter.sort = match self.sort {
+            None => Sort::Default,
+            Some("due") => Sort::Due,
+            Some("submitted") => Sort::Submitted,
+            Some(_) => return Err(bad_parameter("sort", "sort 只能是 due 或 submitted".into())),
         };
         filter.overdue = flag("overdue", self.overdue)?;
         filter.due_soon = flag("due_soon", self.due_soon)?;
@@ -90,10 +90,10 @@ impl QueueParams<'_> {
 
 /// Whether the list is asked for as CSV.
 pub fn wants_csv(format: Option<&str>) -> AppResult<bool> {
-    match format.unwrap_or("") {
-        "" | "json" => Ok(false),
-        "csv" => Ok(true),
-        _ => Err(bad_parameter("format", "format 只能是 json 或 csv".into())),
+    match format {
+        None | Some("json") => Ok(false),
+        Some("csv") => Ok(true),
+        Some(_) => Err(bad_parameter("format", "format 只能是 json 或 csv".into())),
     }
 }
 
