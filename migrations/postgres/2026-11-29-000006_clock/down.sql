@@ -1,5 +1,6 @@
 DELETE FROM events WHERE action IN ('extend', 'claim', 'assign');
 DROP INDEX IF EXISTS applications_clock_due;
+DROP INDEX IF EXISTS applications_status_due;
 DROP INDEX IF EXISTS applications_assignee_due;
 DROP INDEX IF EXISTS applications_township_due;
 DROP INDEX IF EXISTS applications_on_time;

@@ -17,6 +17,7 @@ UPDATE applications SET clock_state = CASE
     ELSE 0 END;
 
 CREATE INDEX applications_clock_due ON applications (clock_state, due_on, id);
+CREATE INDEX applications_status_due ON applications (status, clock_state, due_on, id);
 CREATE INDEX applications_assignee_due ON applications (assignee_id, clock_state, due_on);
 CREATE INDEX applications_township_due ON applications (township, clock_state, due_on);
 CREATE INDEX applications_on_time ON applications (decided_year, decided_working_days, decided_within_limit);
