@@ -178,6 +178,10 @@ fn queue(c: &mut Criterion) {
         |bench| bench.iter(|| b.get("/applications?sort=due&overdue=true")),
     );
     group.bench_function(
+        "GET /applications?status=in_review (page 1, by due day)",
+        |bench| bench.iter(|| b.get("/applications?status=in_review")),
+    );
+    group.bench_function(
         "GET /applications?assignee=me&open=true (page 1)",
         |bench| bench.iter(|| b.get("/applications?assignee=me&open=true")),
     );
