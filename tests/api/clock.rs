@@ -546,3 +546,32 @@ backend_test!(decisions_count_as_on_time_or_late, |app| {
     }
     app.assert_counts_consistent();
 });
+
+backend_test!(rows_stored_before_the_clock_are_replayed_at_start, |app| {
+    use diesel::prelude::*;
+    use signboard::db::schema::applications;
+    let m = app.merchant("m").await;
+    at(&app, "2026-09-24");
+    let id = app.submit_ok(&m, &application()).await;
+    // As migration 000006 leaves a row stored before it: no due day yet.
+    let mut conn = app.conn();
+    diesel::update(applications::table.filter(applications::id.eq(&id)))
+        .set(applications::due_on.eq(None::<NaiveDate>))
+        .execute(&mut *conn)
+        .unwrap();
+    assert_eq!(deadline::stored(&mut conn, &id).unwrap().due_on, None);
+    let replayed = deadline::reproject_missing(&mut conn, &app.state.workflow).unwrap();
+    assert_eq!(replayed, 1);
+    assert_eq!(
+        deadline::stored(&mut conn, &id).unwrap().due_on,
+        Some(date("2026-10-22"))
+    );
+    drop(conn);
+    assert_projection(&app, &id);
+    // Nothing is left to replay.
+    let mut conn = app.conn();
+    assert_eq!(
+        deadline::reproject_missing(&mut conn, &app.state.workflow).unwrap(),
+        0
+    );
+});
