@@ -104,6 +104,7 @@ test('the detail shows the clock and extends it once, with a reason', async () =
   await r.page.getByRole('button', { name: '延长期限' }).click();
   await r.page.locator('.notice', { hasText: '办理期限已延长' }).waitFor();
   assert.match(await r.page.locator('dl.facts').textContent(), /已延长 5 个工作日/);
+  assert.match(await r.page.locator('ol.events').textContent(), /延长办理期限.*（延长 5 个工作日）需要现场核查招牌位置/);
   assert.equal(await r.page.getByRole('heading', { name: '延长办理期限' }).count(), 0, 'once only');
   await assertAccessible(r.page, 'the detail with the clock');
   await shot(r.page, 'clock-detail.png');
