@@ -92,6 +92,9 @@ error_codes! {
     ReasonRequired,
     DesignRequired,
     UnrenderableSpec,
+    AlreadyExtended,
+    InvalidExtensionDays,
+    InvalidAssignee,
     // 429
     TooManyAttempts,
     TooManyRegistrations,
@@ -141,7 +144,10 @@ impl ErrorCode {
             | ItemsRequired
             | ReasonRequired
             | DesignRequired
-            | UnrenderableSpec => StatusCode::UNPROCESSABLE_ENTITY,
+            | UnrenderableSpec
+            | AlreadyExtended
+            | InvalidExtensionDays
+            | InvalidAssignee => StatusCode::UNPROCESSABLE_ENTITY,
             TooManyAttempts | TooManyRegistrations => StatusCode::TOO_MANY_REQUESTS,
             InternalError => StatusCode::INTERNAL_SERVER_ERROR,
             ServiceUnavailable | ServiceBusy => StatusCode::SERVICE_UNAVAILABLE,
@@ -196,6 +202,9 @@ impl ErrorCode {
             ReasonRequired => "请填写理由",
             DesignRequired => "请上传设计图",
             UnrenderableSpec => "无法按此规格绘制牌匾效果图",
+            AlreadyExtended => "办理期限已经延长过一次，不能再次延长",
+            InvalidExtensionDays => "延长的天数超出允许的范围",
+            InvalidAssignee => "承办人须为在职的工作人员",
             TooManyAttempts => "尝试次数过多，请稍后再试",
             TooManyRegistrations => "注册过于频繁，请稍后再试",
             InternalError => "服务器内部错误，请稍后再试",

@@ -7,6 +7,7 @@
 pub mod applications;
 pub mod auth;
 pub mod calendar;
+pub mod clock;
 pub mod config;
 pub mod contact;
 pub mod db;
@@ -101,22 +102,39 @@ pub fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<Services, StartE
         .map_err(|e| StartError(format!("cannot prepare file store: {e}")))?;
     let accounts = auth::Accounts::new(hasher, &config.accounts)
         .map_err(|e| StartError(format!("cannot prepare password hashing: {e}")))?;
+    let calendar = Arc::new(calendar);
+    let workflow = WorkflowSettings {
+        timezone: config.timezone,
+        approval_prefix: config.approval_prefix.clone(),
+        clock: *profile.clock(),
+        calendar: calendar.clone(),
+        notices: Arc::new(notices),
+    };
+    reproject_clocks(&db, &workflow)?;
     let state = web::Data::new(AppState {
         db,
         engine: Arc::new(Engine::new(profile, Arc::new(fonts))),
         keys: Keys::new(&secret),
         accounts,
-        workflow: WorkflowSettings {
-            timezone: config.timezone,
-            approval_prefix: config.approval_prefix.clone(),
-            notices: Arc::new(notices),
-        },
+        workflow,
         store,
         decode: DecodeBudget::new(config.decode_memory_mb, config.decode_wait),
         clock,
-        calendar: Arc::new(calendar),
+        calendar,
     });
     Ok(Services { state, config })
+}
+
+/// Replays the clock of every application stored before the clock existed (their due days
+/// are still empty), so the queue can sort them.
+fn reproject_clocks(db: &Db, workflow: &WorkflowSettings) -> Result<(), StartError> {
+    let mut conn = db.get().map_err(|e| StartError(e.to_string()))?;
+    let n = applications::deadline::reproject_missing(&mut conn, workflow)
+        .map_err(|e| StartError(format!("cannot replay the clocks: {e}")))?;
+    if n > 0 {
+        tracing::info!(applications = n, "clocks replayed");
+    }
+    Ok(())
 }
 
 /// The token secret: configured, or generated once and kept in the data dir (mode 0600).

@@ -266,6 +266,7 @@ fn lower_layers_do_not_import_upper_ones() {
         "storage/",
         "db/",
         "calendar/",
+        "clock/",
     ];
     let upper = ["applications/", "auth/", "stats/", "http/", "notify/"];
     let mut upward = Vec::new();

@@ -10,6 +10,7 @@ use signboard::error::{AppError, ErrorCode};
 const NAMES: &[&str] = &[
     "account_disabled",
     "already_confirmed",
+    "already_extended",
     "body_timeout",
     "body_too_large",
     "cannot_disable_self",
@@ -23,8 +24,10 @@ const NAMES: &[&str] = &[
     "image_too_demanding",
     "internal_error",
     "invalid_application",
+    "invalid_assignee",
     "invalid_body",
     "invalid_credentials",
+    "invalid_extension_days",
     "invalid_idempotency_key",
     "invalid_json",
     "invalid_multipart",

@@ -8,6 +8,7 @@
 //! - `commands`: submission and transitions; `queries`: the list and the detail view.
 
 pub mod commands;
+pub mod deadline;
 pub mod error;
 pub mod form;
 pub mod license;
@@ -37,6 +38,10 @@ pub struct WorkflowSettings {
     pub approval_prefix: String,
     /// The notification texts; the moves write their notifications with them.
     pub notices: std::sync::Arc<crate::notify::Notices>,
+    /// The statutory clock of the rules profile.
+    pub clock: crate::clock::ClockSettings,
+    /// Working days, for the clock.
+    pub calendar: std::sync::Arc<crate::calendar::Calendar>,
 }
 
 impl WorkflowSettings {
@@ -51,6 +56,11 @@ impl WorkflowSettings {
         let local = at.with_timezone(&self.timezone);
         (local.year(), local.month())
     }
+
+    /// The day of an instant in the configured zone (the clock counts these).
+    pub fn local_date(&self, at: DateTime<Utc>) -> chrono::NaiveDate {
+        at.with_timezone(&self.timezone).date_naive()
+    }
 }
 
 #[cfg(test)]
@@ -64,11 +74,14 @@ mod tests {
             timezone: chrono_tz::Asia::Shanghai,
             approval_prefix: "奈民委牌审".into(),
             notices: std::sync::Arc::new(crate::notify::Notices::off()),
+            clock: crate::clock::ClockSettings::default(),
+            calendar: std::sync::Arc::new(crate::calendar::Calendar::from_years([])),
         };
         let at = Utc.with_ymd_and_hms(2024, 12, 31, 15, 30, 0).unwrap();
         assert_eq!(s.local_year_month(at), (2024, 12));
         let at = Utc.with_ymd_and_hms(2024, 12, 31, 16, 30, 0).unwrap();
         assert_eq!(s.local_year_month(at), (2025, 1));
         assert_eq!(s.approval_no(2025, 7), "奈民委牌审〔2025〕0007号");
+        assert_eq!(s.local_date(at).to_string(), "2025-01-01");
     }
 }

@@ -74,6 +74,31 @@ pub enum TransitionRequest {
     },
     Resubmit(Decision),
     Withdraw(Decision),
+    /// Extends the limit, once, by `days` working days; the reason is required.
+    Extend {
+        #[serde(flatten)]
+        decision: Decision,
+        /// Working days, from 1 to the profile's `extension_max_working_days`.
+        #[serde(default)]
+        days: Option<i64>,
+        #[serde(default)]
+        #[schema(
+            max_length = 2000,
+            pattern = "^[^\\u0000-\\u0009\\u000B-\\u001F\\u007F-\\u009F]*$"
+        )]
+        reason: Option<String>,
+    },
+    /// The official taking it holds the case from now on.
+    Claim(Decision),
+    /// An admin hands the case to an official.
+    Assign {
+        #[serde(flatten)]
+        decision: Decision,
+        /// The user id of an active official.
+        #[serde(default)]
+        #[schema(max_length = 64)]
+        assignee: Option<String>,
+    },
 }
 
 impl TransitionRequest {
@@ -87,6 +112,9 @@ impl TransitionRequest {
             TransitionRequest::RequestChanges { .. } => Action::RequestChanges,
             TransitionRequest::Resubmit(_) => Action::Resubmit,
             TransitionRequest::Withdraw(_) => Action::Withdraw,
+            TransitionRequest::Extend { .. } => Action::Extend,
+            TransitionRequest::Claim(_) => Action::Claim,
+            TransitionRequest::Assign { .. } => Action::Assign,
         }
     }
 
@@ -98,8 +126,11 @@ impl TransitionRequest {
             | TransitionRequest::Reject(d)
             | TransitionRequest::Resubmit(d)
             | TransitionRequest::Withdraw(d)
+            | TransitionRequest::Claim(d)
             | TransitionRequest::SupplyTranslation { decision: d, .. }
-            | TransitionRequest::RequestChanges { decision: d, .. } => d,
+            | TransitionRequest::RequestChanges { decision: d, .. }
+            | TransitionRequest::Extend { decision: d, .. }
+            | TransitionRequest::Assign { decision: d, .. } => d,
         }
     }
 
@@ -107,12 +138,34 @@ impl TransitionRequest {
         self.decision().expected_version
     }
 
-    /// The comment, when it is not blank.
+    /// The comment, when it is not blank; for an extension its reason (or else the comment).
     pub fn comment(&self) -> Option<&str> {
-        self.decision()
-            .comment
-            .as_deref()
+        let reason = match self {
+            TransitionRequest::Extend { reason, .. } => reason.as_deref(),
+            _ => None,
+        };
+        reason
+            .filter(|r| !r.trim().is_empty())
+            .or(self.decision().comment.as_deref())
             .filter(|c| !c.trim().is_empty())
+    }
+
+    /// The working days an extension asks for.
+    pub fn extension_days(&self) -> Option<i64> {
+        match self {
+            TransitionRequest::Extend { days, .. } => *days,
+            _ => None,
+        }
+    }
+
+    /// The user an admin assigns the case to, when not blank.
+    pub fn assignee(&self) -> Option<&str> {
+        match self {
+            TransitionRequest::Assign { assignee, .. } => {
+                assignee.as_deref().map(str::trim).filter(|a| !a.is_empty())
+            }
+            _ => None,
+        }
     }
 
     /// The change items of a request for changes.
@@ -133,13 +186,18 @@ impl TransitionRequest {
         }
     }
 
-    /// What the workflow's request guards read.
-    pub fn facts(&self) -> RequestFacts {
+    /// What the workflow's request guards read; an extension may add at most
+    /// `max_extension_days`.
+    pub fn facts(&self, max_extension_days: u32) -> RequestFacts {
         let items = self.items();
         RequestFacts {
             has_reason: self.comment().is_some(),
             has_items: !items.is_empty() && items.iter().all(|i| !i.message.trim().is_empty()),
             has_mongolian: self.mn().is_some(),
+            extension_days_allowed: self
+                .extension_days()
+                .is_some_and(|d| (1..=i64::from(max_extension_days)).contains(&d)),
+            has_assignee: self.assignee().is_some(),
         }
     }
 
@@ -159,6 +217,18 @@ impl TransitionRequest {
         };
         if let Some(c) = &self.decision().comment {
             text("comment".into(), c, MAX_COMMENT_CHARS, "说明", true);
+        }
+        if let TransitionRequest::Extend {
+            reason: Some(r), ..
+        } = self
+        {
+            text("reason".into(), r, MAX_COMMENT_CHARS, "理由", true);
+        }
+        if let TransitionRequest::Assign {
+            assignee: Some(a), ..
+        } = self
+        {
+            text("assignee".into(), a, 64, "承办人", false);
         }
         let items = self.items();
         for (i, item) in items.iter().enumerate() {
@@ -231,6 +301,6 @@ mod tests {
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(r.action(), Action::RequestChanges);
         assert_eq!(r.expected_version(), 3);
-        assert!(r.facts().has_items && r.mn().is_none());
+        assert!(r.facts(10).has_items && r.mn().is_none());
     }
 }

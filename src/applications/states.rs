@@ -103,10 +103,13 @@ pub enum Action {
     RequestChanges,
     Resubmit,
     Withdraw,
+    Extend,
+    Claim,
+    Assign,
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 11] = [
         Action::Submit,
         Action::SupplyTranslation,
         Action::ConfirmTranslation,
@@ -115,6 +118,9 @@ impl Action {
         Action::RequestChanges,
         Action::Resubmit,
         Action::Withdraw,
+        Action::Extend,
+        Action::Claim,
+        Action::Assign,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -127,6 +133,9 @@ impl Action {
             Action::RequestChanges => "request_changes",
             Action::Resubmit => "resubmit",
             Action::Withdraw => "withdraw",
+            Action::Extend => "extend",
+            Action::Claim => "claim",
+            Action::Assign => "assign",
         }
     }
 
@@ -144,6 +153,9 @@ impl Action {
             Action::RequestChanges => "退回修改",
             Action::Resubmit => "修改后重新提交",
             Action::Withdraw => "撤回申请",
+            Action::Extend => "延长办理期限",
+            Action::Claim => "认领",
+            Action::Assign => "指派承办人",
         }
     }
 }
@@ -187,7 +199,8 @@ mod tests {
         assert!(Verdict::try_from("maybe".to_owned()).is_err());
     }
 
-    /// The database's checks list exactly the names the service knows, on both backends.
+    /// The database's checks list exactly the names the service knows, on both backends (the
+    /// actions restated by the clock's migration).
     #[test]
     fn the_migrations_check_the_same_names() {
         let names: Vec<&str> = Status::ALL
@@ -196,8 +209,14 @@ mod tests {
             .chain(Action::ALL.iter().map(|a| a.as_str()))
             .collect();
         for sql in [
-            include_str!("../../migrations/sqlite/2026-11-29-000005_state_checks/up.sql"),
-            include_str!("../../migrations/postgres/2026-11-29-000005_state_checks/up.sql"),
+            concat!(
+                include_str!("../../migrations/sqlite/2026-11-29-000005_state_checks/up.sql"),
+                include_str!("../../migrations/sqlite/2026-11-29-000006_clock/up.sql"),
+            ),
+            concat!(
+                include_str!("../../migrations/postgres/2026-11-29-000005_state_checks/up.sql"),
+                include_str!("../../migrations/postgres/2026-11-29-000006_clock/up.sql"),
+            ),
         ] {
             for name in &names {
                 assert!(sql.contains(&format!("'{name}'")), "{name} missing");

@@ -41,6 +41,14 @@ pub enum Guard {
     ItemsGiven,
     /// The request carries a Mongolian text.
     MongolianGiven,
+    /// The limit has not been extended yet (it may be, once).
+    NotYetExtended,
+    /// The request names 1 to the profile's most working days of extension.
+    ExtensionDaysAllowed,
+    /// The request carries the reason of an extension.
+    ExtensionReasonGiven,
+    /// The request names an assignee.
+    AssigneeGiven,
 }
 
 impl Guard {
@@ -53,6 +61,10 @@ impl Guard {
             Guard::TranslationPresent | Guard::MongolianGiven => ErrorCode::TranslationMissing,
             Guard::ReasonGiven => ErrorCode::ReasonRequired,
             Guard::ItemsGiven => ErrorCode::ItemsRequired,
+            Guard::NotYetExtended => ErrorCode::AlreadyExtended,
+            Guard::ExtensionDaysAllowed => ErrorCode::InvalidExtensionDays,
+            Guard::ExtensionReasonGiven => ErrorCode::ReasonRequired,
+            Guard::AssigneeGiven => ErrorCode::InvalidAssignee,
         }
     }
 
@@ -66,21 +78,29 @@ impl Guard {
             Guard::ReasonGiven => "不予批准时必须写明理由",
             Guard::ItemsGiven => "退回修改时请逐条写明需要修改的内容",
             Guard::MongolianGiven => "请填写蒙古文译文",
+            Guard::NotYetExtended => "办理期限已经延长过一次，不能再次延长",
+            Guard::ExtensionDaysAllowed => "延长的工作日数须为 1 到规定上限之间的整数",
+            Guard::ExtensionReasonGiven => "延长办理期限必须写明理由",
+            Guard::AssigneeGiven => "请指定承办人",
         }
     }
 
     /// Whether the guard is about the application (not the request).
     pub fn is_fact(self) -> bool {
-        !matches!(
+        matches!(
             self,
-            Guard::ReasonGiven | Guard::ItemsGiven | Guard::MongolianGiven
+            Guard::TranslationConfirmed
+                | Guard::NoErrorFinding
+                | Guard::NotYetConfirmed
+                | Guard::TranslationPresent
+                | Guard::NotYetExtended
         )
     }
 
     /// Whether the action is left out of `available_actions` while the guard fails: a move that
     /// has been made for good (the translation confirmed) is no longer offered.
     fn hides(self) -> bool {
-        self == Guard::NotYetConfirmed
+        matches!(self, Guard::NotYetConfirmed | Guard::NotYetExtended)
     }
 
     fn holds(self, facts: &Facts, request: &RequestFacts) -> bool {
@@ -92,6 +112,10 @@ impl Guard {
             Guard::ReasonGiven => request.has_reason,
             Guard::ItemsGiven => request.has_items,
             Guard::MongolianGiven => request.has_mongolian,
+            Guard::NotYetExtended => !facts.extended,
+            Guard::ExtensionDaysAllowed => request.extension_days_allowed,
+            Guard::ExtensionReasonGiven => request.has_reason,
+            Guard::AssigneeGiven => request.has_assignee,
         }
     }
 }
@@ -102,6 +126,8 @@ pub struct Facts {
     pub translation_confirmed: bool,
     pub verdict: Verdict,
     pub has_mongolian: bool,
+    /// The limit was extended already.
+    pub extended: bool,
 }
 
 /// What the guards read of a request.
@@ -110,6 +136,8 @@ pub struct RequestFacts {
     pub has_reason: bool,
     pub has_items: bool,
     pub has_mongolian: bool,
+    pub extension_days_allowed: bool,
+    pub has_assignee: bool,
 }
 
 pub struct Transition {
@@ -182,6 +210,31 @@ pub const TABLE: &[Transition] = &[
         roles: &[Merchant],
         target: Target::To(Status::Withdrawn),
         guards: &[],
+    },
+    Transition {
+        action: Action::Extend,
+        from: &[Translating, InReview],
+        roles: &[Reviewer, Admin],
+        target: Target::Stay,
+        guards: &[
+            Guard::NotYetExtended,
+            Guard::ExtensionDaysAllowed,
+            Guard::ExtensionReasonGiven,
+        ],
+    },
+    Transition {
+        action: Action::Claim,
+        from: &[Translating, InReview, ChangesRequested],
+        roles: &[Translator, Reviewer, Admin],
+        target: Target::Stay,
+        guards: &[],
+    },
+    Transition {
+        action: Action::Assign,
+        from: &[Translating, InReview, ChangesRequested],
+        roles: &[Admin],
+        target: Target::Stay,
+        guards: &[Guard::AssigneeGiven],
     },
 ];
 
@@ -288,74 +341,4 @@ pub fn available(from: Status, role: Role, facts: &Facts) -> Vec<Offer> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const OPEN: Facts = Facts {
-        translation_confirmed: false,
-        verdict: Verdict::Pass,
-        has_mongolian: true,
-    };
-
-    #[test]
-    fn final_states_have_no_way_out() {
-        for s in Status::ALL.into_iter().filter(|s| s.is_final()) {
-            for role in [Merchant, Translator, Reviewer, Admin] {
-                assert!(available(s, role, &OPEN).is_empty(), "{s:?} {role:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn role_refusal_comes_before_state_refusal() {
-        assert_eq!(
-            find(Action::Approve, Translating, Merchant).err(),
-            Some(Refusal::Role)
-        );
-        assert_eq!(
-            find(Action::Approve, Translating, Reviewer).err(),
-            Some(Refusal::State)
-        );
-        assert!(find(Action::Approve, InReview, Admin).is_ok());
-        assert_eq!(
-            find(Action::Submit, InReview, Merchant).err(),
-            Some(Refusal::State)
-        );
-    }
-
-    #[test]
-    fn every_available_action_passes_the_table() {
-        for s in Status::ALL {
-            for role in [Merchant, Translator, Reviewer, Admin] {
-                for offer in available(s, role, &OPEN) {
-                    assert!(find(offer.action, s, role).is_ok(), "{s:?} {role:?}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn approve_lists_what_blocks_it() {
-        let facts = Facts {
-            translation_confirmed: false,
-            verdict: Verdict::Fail,
-            has_mongolian: true,
-        };
-        let offers = available(InReview, Reviewer, &facts);
-        let approve = offers.iter().find(|o| o.action == Action::Approve);
-        let codes: Vec<_> = approve
-            .map(|o| o.blocked_by.iter().map(|b| b.code.name()).collect())
-            .unwrap_or_default();
-        assert_eq!(codes, ["translation_unconfirmed", "findings_unresolved"]);
-    }
-
-    #[test]
-    fn a_confirmed_translation_is_not_offered_for_confirmation_again() {
-        let confirmed = Facts {
-            translation_confirmed: true,
-            ..OPEN
-        };
-        assert!(available(InReview, Translator, &confirmed).is_empty());
-        assert_eq!(available(InReview, Translator, &OPEN).len(), 1);
-    }
-}
+mod tests;

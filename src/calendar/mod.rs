@@ -128,17 +128,33 @@ impl Calendar {
 
     /// The working days after `from` up to and including `to` (0 when `to` is not after
     /// `from`): the days a clock started on `from` has used by the end of `to`.
+    ///
+    /// Counted without walking the days (the queue asks it for every row, and an old overdue
+    /// application spans years): the weekdays of the span, corrected on the days a calendar
+    /// file lists.
     pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> Reckoned<u32> {
-        let mut count = 0;
-        let mut provisional = false;
-        for date in from.iter_days().skip(1).take_while(|d| *d <= to) {
-            provisional |= !self.knows_year(date.year());
-            if self.is_working_day(date) {
-                count += 1;
-            }
+        let Some(first) = from.succ_opt().filter(|first| *first <= to) else {
+            return Reckoned {
+                value: 0,
+                provisional: false,
+            };
+        };
+        let provisional = (first.year()..=to.year()).any(|y| !self.knows_year(y));
+        let mut listed = std::collections::BTreeSet::new();
+        for data in self
+            .years
+            .range(first.year() - 1..=to.year() + 1)
+            .map(|(_, d)| d)
+        {
+            listed.extend(data.holidays.range(first..=to));
+            listed.extend(data.workdays.range(first..=to));
+        }
+        let mut count = weekdays_between(from, to);
+        for date in listed {
+            count += i64::from(self.is_working_day(date)) - i64::from(is_weekday(date));
         }
         Reckoned {
-            value: count,
+            value: u32::try_from(count).unwrap_or(0),
             provisional,
         }
     }
@@ -154,6 +170,22 @@ impl Calendar {
             workdays: data.map_or_else(Vec::new, |d| d.workdays.iter().copied().collect()),
         }
     }
+}
+
+fn is_weekday(date: NaiveDate) -> bool {
+    !matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// The Mondays to Fridays after `from` up to and including `to`.
+fn weekdays_between(from: NaiveDate, to: NaiveDate) -> i64 {
+    let days = (to - from).num_days().max(0);
+    let mut count = days / 7 * 5;
+    let mut date = from + chrono::Duration::days(days / 7 * 7);
+    for _ in 0..days % 7 {
+        date = date.succ_opt().unwrap_or(date);
+        count += i64::from(is_weekday(date));
+    }
+    count
 }
 
 /// The `*.json` files of `dir`, each parsed as the year its name says.

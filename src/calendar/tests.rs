@@ -153,3 +153,40 @@ fn a_holiday_listed_in_the_next_years_file_counts() {
     let c = Calendar::from_years([next]);
     assert!(!c.is_working_day(day("2028-12-29")));
 }
+
+/// The counted working days equal a walk over the days, across holidays, make-up days,
+/// neighbouring years and a year without data.
+#[test]
+fn counting_working_days_equals_walking_the_days() {
+    let c = calendar();
+    let walk = |from: NaiveDate, to: NaiveDate| -> (u32, bool) {
+        let days: Vec<NaiveDate> = from.iter_days().skip(1).take_while(|d| *d <= to).collect();
+        let count = days.iter().filter(|d| c.is_working_day(**d)).count() as u32;
+        (count, days.iter().any(|d| !c.knows_year(d.year())))
+    };
+    let starts = [
+        "2023-12-20",
+        "2024-09-27",
+        "2025-01-01",
+        "2025-12-31",
+        "2026-02-13",
+        "2026-09-24",
+    ];
+    for start in starts {
+        let from = day(start);
+        for span in [0, 1, 2, 6, 7, 8, 13, 30, 45, 200, 400, 900] {
+            let to = from + chrono::Duration::days(span);
+            let counted = c.working_days_between(from, to);
+            assert_eq!(
+                (counted.value, counted.provisional),
+                walk(from, to),
+                "{from} → {to}"
+            );
+        }
+    }
+    assert_eq!(
+        c.working_days_between(day("2026-10-09"), day("2026-10-01"))
+            .value,
+        0
+    );
+}

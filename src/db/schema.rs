@@ -3,7 +3,8 @@
 //! (a test migrates both and runs the whole suite on each). `applications.status`,
 //! `events.action`/`from_status`/`to_status` and `revisions.verdict` are `Text` holding the
 //! closed names of `applications::states` (checked by the database since migration
-//! `2026-11-29-000005_state_checks`, read back as enums).
+//! `2026-11-29-000005_state_checks`, read back as enums). The `applications` columns from
+//! `clock_state` on are the projection of the statutory clock (`2026-11-29-000006_clock`).
 
 diesel::table! {
     users (id) {
@@ -51,6 +52,12 @@ diesel::table! {
         decided_month -> Nullable<Integer>,
         updated_at -> Timestamp,
         idempotency_key -> Nullable<Text>,
+        clock_state -> Integer,
+        due_on -> Nullable<Date>,
+        extended_by -> Integer,
+        assignee_id -> Nullable<Text>,
+        decided_working_days -> Nullable<Integer>,
+        decided_within_limit -> Nullable<Bool>,
     }
 }
 

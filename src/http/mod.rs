@@ -82,6 +82,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(accounts::user_events)
                 .service(applications::submit)
                 .service(applications::list)
+                .service(applications::summary)
                 .service(applications::detail)
                 .service(applications::transition)
                 .service(applications::attachment)

@@ -124,7 +124,7 @@ pub struct StatsQuery {
 
 #[derive(Serialize, ToSchema)]
 pub struct YearsResponse {
-    pub years: Vec<stats::YearCounts>,
+    pub years: Vec<stats::YearFigures>,
 }
 
 /// The JSON of `/stats/approvals`: every year, or with `?year=` that year's detail.
@@ -168,13 +168,13 @@ pub async fn approval_stats(
                 HttpResponse::Ok().json(detail)
             }
         }
-        None => {
+        None if csv => {
             let years = state.db.run(stats::by_year).await?;
-            if csv {
-                csv_response(stats::years_csv(&years), "approvals.csv")
-            } else {
-                HttpResponse::Ok().json(YearsResponse { years })
-            }
+            csv_response(stats::years_csv(&years), "approvals.csv")
+        }
+        None => {
+            let years = state.db.run(stats::years).await?;
+            HttpResponse::Ok().json(YearsResponse { years })
         }
     };
     Ok(response)

@@ -139,7 +139,7 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         event: EventType::Extended,
-        action: None,
+        action: Some(Action::Extend),
         to: &[Merchant],
     },
     Route {

@@ -2,6 +2,7 @@
 //! validated against the rules this engine implements (`META`), so a profile can neither name
 //! a rule the engine does not know nor leave out a message the engine needs.
 
+use crate::clock::ClockSettings;
 use crate::spec::Severity;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -117,6 +118,9 @@ struct RawProfile {
     rules: BTreeMap<String, RuleDef>,
     #[serde(default)]
     notifications: BTreeMap<String, NoticeTemplate>,
+    /// The statutory clock; the defaults when the table is left out.
+    #[serde(default)]
+    clock: ClockSettings,
 }
 
 /// A validated rule profile (the default is `nmg`, embedded in the binary).
@@ -130,6 +134,7 @@ pub struct Profile {
     sources: BTreeMap<String, Source>,
     rules: HashMap<&'static str, RuleDef>,
     notifications: BTreeMap<String, NoticeTemplate>,
+    clock: ClockSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -206,6 +211,7 @@ impl Profile {
             sources: raw.sources,
             rules,
             notifications: raw.notifications,
+            clock: raw.clock,
         })
     }
 
@@ -238,6 +244,11 @@ impl Profile {
     /// The notification texts by event type (`approved`, `changes_requested`, …).
     pub fn notifications(&self) -> &BTreeMap<String, NoticeTemplate> {
         &self.notifications
+    }
+
+    /// The working days of the statutory clock.
+    pub fn clock(&self) -> &ClockSettings {
+        &self.clock
     }
 
     pub(crate) fn rule(&self, id: &str) -> Option<&RuleDef> {
@@ -275,6 +286,7 @@ fn problems(raw: &RawProfile) -> Vec<String> {
     }
     threshold_problems(&raw.thresholds, &mut p);
     super::notices::notice_problems(&raw.notifications, &mut p);
+    p.extend(raw.clock.problems());
     for term in &raw.blocklist {
         if term.trim().is_empty() {
             p.push("blocklist holds an empty term".to_string());

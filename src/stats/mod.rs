@@ -4,6 +4,10 @@
 //! read costs a few rows however many applications there are; [`recount`] recomputes them
 //! from the applications to check them.
 
+mod on_time;
+
+pub use on_time::{on_time, OnTime};
+
 use diesel::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -39,10 +43,13 @@ pub struct TownshipCount {
     pub approved: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct YearDetail {
     #[serde(flatten)]
     pub counts: YearCounts,
+    /// Decisions within the statutory limit and late, and the median working days.
+    #[serde(flatten)]
+    pub on_time: OnTime,
     /// Approvals in each month, January to December.
     pub months: Vec<MonthCount>,
     /// Approvals of the year by township.
@@ -109,9 +116,31 @@ pub fn year(conn: &mut DbConn, year: i32) -> Result<YearDetail, DbError> {
     });
     Ok(YearDetail {
         counts,
+        on_time: on_time(conn)?.remove(&year).unwrap_or_default(),
         months,
         townships,
     })
+}
+
+/// A year's counts with its on-time figures.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct YearFigures {
+    #[serde(flatten)]
+    pub counts: YearCounts,
+    #[serde(flatten)]
+    pub on_time: OnTime,
+}
+
+/// Every year's counts ([`by_year`]) with its on-time figures.
+pub fn years(conn: &mut DbConn) -> Result<Vec<YearFigures>, DbError> {
+    let mut on_time = on_time(conn)?;
+    Ok(by_year(conn)?
+        .into_iter()
+        .map(|counts| YearFigures {
+            on_time: on_time.remove(&counts.year).unwrap_or_default(),
+            counts,
+        })
+        .collect())
 }
 
 /// The same per-year counts recomputed from the applications themselves: a full scan, for

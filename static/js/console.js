@@ -10,10 +10,11 @@ import { findingList, VERDICT } from './findings.js';
 import { renderUserBox, onSessionEnd, onSessionStart, onPasswordRequired, onPasswordChanged, forcedPasswordView, followNext } from './shell.js';
 import { usersView } from './users.js';
 import { notificationsView } from './notify.js';
+import { dueCell, clockFacts, holderPanel } from './clock.js';
 
 const main = document.getElementById('main');
 const OFFICIAL = ['translator', 'reviewer', 'admin'];
-const queue = { status: null, year: '', q: '', page: 1, perPage: 20 };
+const queue = { status: null, year: '', q: '', page: 1, perPage: 20, due: '', assignee: '', township: '', from: '', to: '' };
 let pendingMessage = null; // shown on the next render (e.g. after a version conflict)
 
 function field(label, input, hint) {
@@ -72,14 +73,43 @@ function defaultStatus(role) {
   return role === 'translator' ? 'translating' : role === 'reviewer' ? 'in_review' : '';
 }
 
-function listQuery(status, page, perPage) {
+/** The queue's filters as query parameters (the list, its CSV). */
+function filterParams(status) {
   const p = new URLSearchParams();
   if (status) p.set('status', status);
   if (queue.year) p.set('year', queue.year);
   if (queue.q.trim()) p.set('q', queue.q.trim());
+  if (queue.due) p.set(queue.due, 'true');
+  if (queue.assignee) p.set('assignee', queue.assignee);
+  if (queue.assignee === 'me') p.set('open', 'true');
+  if (queue.township.trim()) p.set('township', queue.township.trim());
+  if (queue.from) p.set('submitted_from', queue.from);
+  if (queue.to) p.set('submitted_to', queue.to);
+  return p;
+}
+
+function listQuery(status, page, perPage) {
+  const p = filterParams(status);
   p.set('page', page);
   p.set('per_page', perPage);
   return `/applications?${p}`;
+}
+
+/** Downloads the filtered queue as CSV (the request needs the token, so not a plain link). */
+async function downloadCsv(msg) {
+  try {
+    const p = filterParams(queue.status);
+    p.set('format', 'csv');
+    const blob = await api(`/applications?${p}`, { as: 'blob' });
+    const url = URL.createObjectURL(blob);
+    const a = h('a', { href: url, download: `申请列表-${new Date().toISOString().slice(0, 10)}.csv`, hidden: true });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  } catch (err) {
+    notice(msg, err.message, 'error');
+  }
 }
 
 async function queueView() {
@@ -95,33 +125,63 @@ async function queueView() {
     Array.from({ length: 6 }, (_, k) => new Date().getFullYear() - k).map((y) => h('option', { value: y, selected: String(y) === queue.year, text: `${y} 年` })),
   );
   const q = h('input', { type: 'search', value: queue.q, placeholder: '店铺名称或信用代码', maxlength: 100 });
+  const option = (value, text, current) => h('option', { value, text, selected: value === current });
+  const due = h('select', {}, option('', '全部', queue.due), option('overdue', '已逾期', queue.due), option('due_soon', '即将到期', queue.due));
+  const assignee = h('select', {}, option('', '全部', queue.assignee), option('me', '我承办的（未办结）', queue.assignee), option('none', '无人认领', queue.assignee));
+  const township = h('input', { type: 'text', value: queue.township, maxlength: 100, placeholder: '如 大沁他拉镇' });
+  const from = h('input', { type: 'date', value: queue.from });
+  const to = h('input', { type: 'date', value: queue.to });
   const filters = h(
     'form',
     { class: 'filters', role: 'search' },
     field('提交年份', year),
     field('查找', q),
+    field('办理期限', due),
+    field('承办人', assignee),
+    field('苏木乡镇', township),
+    field('提交日期自', from),
+    field('提交日期至', to),
     h('button', { type: 'submit', text: '查询' }),
   );
   filters.addEventListener('submit', (e) => {
     e.preventDefault();
-    queue.year = year.value;
-    queue.q = q.value;
-    queue.page = 1;
+    Object.assign(queue, { year: year.value, q: q.value, due: due.value, assignee: assignee.value, township: township.value, from: from.value, to: to.value, page: 1 });
+    mine.setAttribute('aria-pressed', String(queue.assignee === 'me'));
     load();
   });
-  year.addEventListener('change', () => filters.requestSubmit());
+  for (const el of [year, due, assignee]) el.addEventListener('change', () => filters.requestSubmit());
+  const csvMsg = h('div', { class: 'notice', hidden: true });
+  const mine = h('button', {
+    type: 'button',
+    class: 'mine-button',
+    'aria-pressed': String(queue.assignee === 'me'),
+    onclick: () => {
+      assignee.value = queue.assignee === 'me' ? '' : 'me';
+      queue.status = '';
+      filters.requestSubmit();
+    },
+  }, h('span', { text: '我的待办' }), h('span', { class: 'count', text: '–' }));
+  const tools = h(
+    'div',
+    { class: 'queue-tools' },
+    mine,
+    h('button', { type: 'button', text: '导出表格（CSV）', onclick: () => downloadCsv(csvMsg) }),
+  );
 
   const parts = [heading(1, '审批工作台', MN.console), banner()];
   if (s.role === 'admin') parts.push(h('p', {}, h('a', { href: '#/users', class: 'button', text: '管理工作人员账号' }), ' ', h('a', { href: '#/notifications', class: 'button', text: '通知投递' })));
-  parts.push(filters, tabs, table, pager);
+  parts.push(tools, csvMsg, filters, tabs, table, pager);
   replace(main, ...parts);
 
   let loadSeq = 0; // the last request wins: an older answer arriving late is dropped
 
   async function counts(my) {
     const all = ['', ...STATUS_ORDER];
-    const totals = await Promise.all(all.map((st) => api(listQuery(st, 1, 1)).then((r) => r.total).catch(() => null)));
+    // One request for every tab (GET /applications/summary).
+    const summary = await api('/applications/summary').catch(() => null);
     if (my !== loadSeq) return;
+    const totals = all.map((st) => (!summary ? null : st ? summary.by_status[st] : summary.total));
+    mine.querySelector('.count').textContent = summary ? summary.mine : '–';
     replace(
       tabs,
       all.map((st, k) =>
@@ -162,18 +222,20 @@ async function queueView() {
             'table',
             { class: 'list' },
             h('caption', { class: 'sr-only', text: '申请列表' }),
-            h('thead', {}, h('tr', {}, ['店铺名称', '信用代码', '苏木乡镇', '状态', '提交时间', ''].map((t) => h('th', { scope: 'col', text: t })))),
+            h('thead', {}, h('tr', {}, ['店铺名称', '信用代码', '苏木乡镇', '状态', '办理期限', '承办人', '提交时间', ''].map((t) => h('th', { scope: 'col', text: t })))),
             h(
               'tbody',
               {},
               page.items.map((a) =>
                 h(
                   'tr',
-                  {},
+                  { class: a.overdue ? 'row-overdue' : a.due_soon ? 'row-soon' : null },
                   h('td', { 'data-label': '店铺名称' }, h('a', { href: `#/app/${encodeURIComponent(a.id)}`, class: 'shop', text: a.shop_name })),
                   h('td', { 'data-label': '信用代码', class: 'mono', text: a.license_no }),
                   h('td', { 'data-label': '苏木乡镇', text: a.township }),
                   h('td', { 'data-label': '状态' }, statusBadge(a.status), a.status === 'in_review' && !a.translation_confirmed ? h('span', { class: 'tag', text: '译文待确认' }) : null),
+                  h('td', { 'data-label': '办理期限' }, dueCell(a)),
+                  h('td', { 'data-label': '承办人', text: a.assignee ? a.assignee.display_name : '—' }),
                   h('td', { 'data-label': '提交时间', text: fmtDate(a.submitted_at) }),
                   h('td', {}, h('a', { href: `#/app/${encodeURIComponent(a.id)}`, class: 'button small', text: '办理', 'aria-label': `办理：${a.shop_name}` })),
                 ),
@@ -279,6 +341,9 @@ async function transition(d, body, msgEl) {
       approve: `已批准，批准文号：${r.approval_no || ''}`,
       reject: '已作出不予批准的决定，商户可以看到理由。',
       request_changes: '已退回商户修改。',
+      claim: '已认领，此件由您承办。',
+      assign: '已指派承办人。',
+      extend: '办理期限已延长。',
     };
     pendingMessage = { text: done[body.action] || '已办理。', kind: 'ok' };
     detailView(d.id);
@@ -498,6 +563,7 @@ async function detailView(id) {
         ['汉文', rev.spec.texts.zh],
         ['蒙古文译文', d.translation_confirmed ? '已确认' : rev.spec.texts.mn ? '待确认' : '待翻译'],
         ['提交时间', fmtDate(d.submitted_at)],
+        ...clockFacts(d),
       ].flatMap(([k, v]) => [h('dt', { text: k }), h('dd', { text: v || '' })]),
     ),
     h(
@@ -524,6 +590,7 @@ async function detailView(id) {
           msg,
           role === 'translator' || role === 'admin' ? translatorPanel(d, rev, msg) : null,
           role === 'reviewer' || role === 'admin' ? reviewerPanel(d, rev, msg) : null,
+          holderPanel(d, session.get().user && session.get().user.id, (body, el) => transition(d, body, el), msg),
         )
       : h('p', { class: 'hint', text: `当前状态为“${d.status_label}”，您无需办理。` }),
     h('section', {}, h('h2', { text: '各版本对比' }), compareRevisions(d)),

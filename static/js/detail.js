@@ -68,6 +68,7 @@ export function eventList(events) {
         ' ',
         h('span', { class: 'move', text: `${e.from ? STATUS[e.from] + ' → ' : ''}${STATUS[e.to] || e.to}` }),
         h('span', { class: 'rev', text: ` · 第 ${e.revision} 版` }),
+        e.action === 'extend' && e.details && e.details.days ? h('span', { class: 'extended', text: `（延长 ${e.details.days} 个工作日）` }) : null,
         e.comment ? h('p', { class: 'comment', text: e.comment }) : null,
         e.details && Array.isArray(e.details.items) ? changeItems(e.details.items) : null,
       ),

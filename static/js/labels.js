@@ -20,6 +20,9 @@ export const ACTION = {
   request_changes: '退回修改',
   resubmit: '修改后重新提交',
   withdraw: '撤回申请',
+  extend: '延长办理期限',
+  claim: '认领',
+  assign: '指派承办人',
 };
 
 export const ROLE = {

@@ -2,6 +2,7 @@
 // resubmit when changes are requested. Views are chosen by the URL hash.
 
 import { api, login, session, upload } from './api.js';
+import { portalDue } from './clock.js';
 import { h, replace, heading, notice, nextId, fmtDate, mn } from './dom.js';
 import { MN } from './labels.js';
 import { createSignForm, submitNew } from './signform.js';
@@ -235,6 +236,8 @@ async function detailView(id) {
     parts.push(h('p', { class: 'approval-box' }, '批准文号：', h('strong', { class: 'approval-no', text: d.approval_no })));
   }
   if (d.status === 'translating') parts.push(h('p', { class: 'notice info', text: '民委翻译人员正在翻译或核对蒙古文，完成后进入审核。' }));
+  const due = portalDue(d);
+  if (due) parts.push(due);
   if (d.requested_changes && d.requested_changes.length) {
     parts.push(h('section', { class: 'requested' }, h('h2', { text: '需要修改的地方' }), changeItems(d.requested_changes), changesComment(d)));
   }

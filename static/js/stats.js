@@ -4,6 +4,7 @@
 import { api } from './api.js';
 import { h, replace, heading } from './dom.js';
 import { MN } from './labels.js';
+import { onTimeRate } from './clock.js';
 
 const main = document.getElementById('main');
 const SVG = 'http://www.w3.org/2000/svg';
@@ -92,6 +93,7 @@ async function yearDetail(year, box) {
       box,
       h('h2', { text: `${year} 年各月批准数量` }),
       h('p', { class: 'summary', text: `全年批准 ${d.approved ?? 0} 件，未通过 ${d.rejected ?? 0} 件，受理 ${d.submitted ?? 0} 件，办理中 ${d.pending ?? 0} 件。` }),
+      h('p', { class: 'on-time', text: `按期办结率 ${onTimeRate(d)}${d.median_working_days != null ? `，办结用时中位数 ${d.median_working_days} 个工作日` : ''}（按法定时限计算，商户修改期间不计时）。` }),
       barChart(months, `${year} 年各月批准的招牌数量`, '月'),
       table(`${year} 年各月批准数量`, ['月份', '批准'], months.map((m) => [m.label, m.value]), 'months'),
       towns.length
@@ -124,7 +126,7 @@ async function render() {
     heading(1, '招牌批准数量', MN.stats),
     h('p', { class: 'lead', text: '每年批准的蒙汉双语招牌数量（按批准日期统计）。' }),
     h('section', {}, h('h2', { text: '各年批准数量' }), barChart(years.map((y) => ({ label: String(y.year), short: `’${String(y.year).slice(2)}`, value: y.approved })), '各年批准的招牌数量')),
-    table('各年数量', ['年份', '批准', '未通过', '受理', '办理中'], [...years].reverse().map((y) => [String(y.year), y.approved, y.rejected, y.submitted, y.pending]), 'years'),
+    table('各年数量', ['年份', '批准', '未通过', '受理', '办理中', '按期办结率'], [...years].reverse().map((y) => [String(y.year), y.approved, y.rejected, y.submitted, y.pending, onTimeRate(y)]), 'years'),
     h('p', {}, h('a', { href: '/api/v1/stats/approvals?format=csv', download: 'approvals.csv', class: 'button', text: '下载各年表格（CSV）' })),
     h('div', { class: 'field inline' }, h('div', { class: 'field-body' }, h('label', { for: 'year-select', text: '查看某一年的各月数量' }), chooser)),
     detail,

@@ -6,6 +6,7 @@ mod helpers;
 mod accounts;
 mod calendar;
 mod check;
+mod clock;
 mod edge;
 mod errors;
 mod notify;

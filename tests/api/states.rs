@@ -183,7 +183,7 @@ backend_test!(the_detail_says_what_blocks_each_action, |app| {
     let d = app.detail(&rev, &id).await;
     assert_eq!(
         d["available_actions"],
-        json!(["approve", "reject", "request_changes"])
+        json!(["approve", "reject", "request_changes", "extend", "claim"])
     );
     assert_eq!(
         d["blocked_by"]["approve"][0]["code"],
@@ -202,8 +202,11 @@ backend_test!(the_detail_says_what_blocks_each_action, |app| {
     app.act(&tr, &id, "confirm_translation", json!({})).await;
     let d = app.detail(&rev, &id).await;
     assert_eq!(d["blocked_by"]["approve"], json!([]));
-    // A confirmed translation is no longer offered for confirmation.
-    assert_eq!(app.detail(&tr, &id).await["blocked_by"], json!({}));
+    // A confirmed translation is no longer offered for confirmation (holding the case is).
+    assert_eq!(
+        app.detail(&tr, &id).await["blocked_by"],
+        json!({"claim": []})
+    );
 });
 
 /// Runs SQL on the test's database, backend by backend.

@@ -41,7 +41,7 @@ backend_test!(counts_per_year_month_status_and_csv, |app| {
 
     let (_, v) = body(app.get("/api/v1/stats/approvals", None).await).await;
     assert_eq!(
-        v["years"],
+        crate::clock::counts_only(&v["years"]),
         json!([
             {"year": 2025, "approved": 3, "rejected": 1, "submitted": 5, "pending": 0},
             {"year": 2026, "approved": 1, "rejected": 0, "submitted": 1, "pending": 1}

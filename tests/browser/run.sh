@@ -71,6 +71,7 @@ mkdir -p "$root/target/screenshots"
 cd "$here"
 SIGNBOARD_URL="$url" \
 SIGNBOARD_ADMIN_PASSWORD="$admin_password" \
+SIGNBOARD_TEST_DATABASE="$data/db.sqlite" \
 SCREENSHOT_DIR="$root/target/screenshots" \
 CHROMIUM_PATH="$chromium" \
   node --test --test-concurrency=1 --test-reporter=spec "$@"

@@ -7,6 +7,7 @@ use crate::applications::form::{invalid_spec, ValidForm};
 use crate::applications::request::TransitionRequest;
 use crate::applications::rows::{get_revision, get_visible, list_attachments, ApplicationRow};
 use crate::applications::states::Action;
+use crate::applications::WorkflowSettings;
 use crate::auth::User;
 use crate::db::DbConn;
 use crate::error::AppError;
@@ -25,13 +26,14 @@ pub struct Loaded {
 /// runs again inside the transaction).
 pub fn load(
     conn: &mut DbConn,
+    settings: &WorkflowSettings,
     actor: &User,
     id: &str,
     request: &TransitionRequest,
 ) -> Result<Loaded, TransitionError> {
     let app = get_visible(conn, actor, id)?;
     let current = get_revision(conn, &app.id, app.current_revision)?;
-    super::transition::check(&app, &current, actor, request)?;
+    super::transition::check(&app, &current, actor, request, settings)?;
     let carried = list_attachments(conn, &app.id, Some(app.current_revision))?
         .iter()
         .map(|a| DesignInfo {

@@ -96,6 +96,13 @@ fn new_row(
         decided_month: None,
         updated_at: naive,
         idempotency_key: key.map(|k| k.as_str().to_owned()),
+        // Written by the replay once the submit event is stored.
+        clock_state: crate::applications::deadline::RUNNING,
+        due_on: None,
+        extended_by: 0,
+        assignee_id: None,
+        decided_working_days: None,
+        decided_within_limit: None,
     }
 }
 
@@ -152,6 +159,7 @@ pub fn create(
             revision: 1,
         };
         insert_event(conn, event, row.submitted_at)?;
+        crate::applications::deadline::project(conn, settings, &row.id)?;
         let after = After {
             status: row.status,
             approval_no: None,

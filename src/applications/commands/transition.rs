@@ -8,6 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::notices::{notify, After};
+use crate::applications::deadline;
 use crate::applications::error::TransitionError;
 use crate::applications::form::ValidForm;
 use crate::applications::request::TransitionRequest;
@@ -44,6 +45,7 @@ pub fn check(
     current: &RevisionRow,
     actor: &User,
     request: &TransitionRequest,
+    settings: &WorkflowSettings,
 ) -> Result<&'static Transition> {
     if actor.role == Role::Merchant && app.merchant_id != actor.id {
         return Err(AppError::not_found().into());
@@ -59,7 +61,8 @@ pub fn check(
         });
     }
     let transition = found.map_err(|_| TransitionError::Illegal { from, action })?;
-    match transition.first_failing(&app.facts(current)?, &request.facts()) {
+    let request_facts = request.facts(settings.clock.extension_max_working_days);
+    match transition.first_failing(&app.facts(current)?, &request_facts) {
         Some(guard) => Err(TransitionError::Blocked(guard)),
         None => Ok(transition),
     }
@@ -118,7 +121,10 @@ pub fn apply_transition(
     write_tx(conn, |conn| -> Result<TransitionResult> {
         let app = get_visible(conn, actor, app_id)?;
         let current = get_revision(conn, &app.id, app.current_revision)?;
-        let transition = check(&app, &current, actor, input.request)?;
+        let transition = check(&app, &current, actor, input.request, settings)?;
+        if let Some(assignee) = input.request.assignee() {
+            deadline::check_assignee(conn, assignee)?;
+        }
         claim(conn, &app)?;
         let (revision, translation_confirmed) =
             write_revision(conn, &app, &current, actor, &input, naive)?;
@@ -139,6 +145,7 @@ pub fn apply_transition(
         update_row(conn, &app, input.form, &outcome, naive)?;
         count(conn, &app, input.form, &outcome)?;
         record(conn, &app, actor, input.request, &outcome, naive)?;
+        deadline::project(conn, settings, &app.id)?;
         let after = After {
             status: to,
             approval_no: outcome.approval_no.as_deref(),
@@ -264,8 +271,13 @@ fn record(
     o: &Outcome,
     now: NaiveDateTime,
 ) -> Result<()> {
-    let details = (request.action() == Action::RequestChanges)
-        .then(|| serde_json::json!({ "items": request.items() }));
+    let details = match request.action() {
+        Action::RequestChanges => Some(serde_json::json!({ "items": request.items() })),
+        Action::Extend => Some(serde_json::json!({ "days": request.extension_days() })),
+        Action::Assign => Some(serde_json::json!({ "assignee": request.assignee() })),
+        Action::Claim => Some(serde_json::json!({ "assignee": actor.id })),
+        _ => None,
+    };
     let event = NewEvent {
         app_id: &app.id,
         actor,

@@ -3,11 +3,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::applications::deadline;
 use crate::applications::request::ChangeItem;
 use crate::applications::rows::event::list_events;
 use crate::applications::rows::revision::list_revisions;
@@ -16,7 +17,9 @@ use crate::applications::rows::{
 };
 use crate::applications::states::{Action, Status};
 use crate::applications::workflow::{self, Blocker};
+use crate::applications::WorkflowSettings;
 use crate::auth::User;
+use crate::clock::ClockView;
 use crate::db::schema::users;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
@@ -99,13 +102,17 @@ pub struct Detail {
     pub requested_changes: Option<Vec<ChangeItem>>,
     pub revisions: Vec<RevisionView>,
     pub events: Vec<EventView>,
+    /// The statutory clock, replayed from the events.
+    pub clock: ClockView,
+    /// The official holding the case.
+    pub assignee: Option<Person>,
 }
 
 /// Display names of people by id.
-struct Names(HashMap<String, String>);
+pub(crate) struct Names(HashMap<String, String>);
 
 impl Names {
-    fn load(conn: &mut DbConn, ids: Vec<String>) -> AppResult<Names> {
+    pub(crate) fn load(conn: &mut DbConn, ids: Vec<String>) -> AppResult<Names> {
         Ok(Names(
             users::table
                 .filter(users::id.eq_any(ids))
@@ -116,7 +123,7 @@ impl Names {
         ))
     }
 
-    fn person(&self, id: &str) -> Person {
+    pub(crate) fn person(&self, id: &str) -> Person {
         Person {
             id: id.to_owned(),
             display_name: self.0.get(id).cloned().unwrap_or_default(),
@@ -141,6 +148,7 @@ fn load(conn: &mut DbConn, actor: &User, id: &str) -> AppResult<Stored> {
     let mut ids: Vec<String> = revisions.iter().map(|r| r.author_id.clone()).collect();
     ids.extend(events.iter().map(|e| e.actor_id.clone()));
     ids.push(app.merchant_id.clone());
+    ids.extend(deadline::assignee(&events));
     let names = Names::load(conn, ids)?;
     Ok(Stored {
         app,
@@ -217,8 +225,17 @@ fn requested_changes(s: &Stored) -> Option<Vec<ChangeItem>> {
     serde_json::from_value(v["items"].clone()).ok()
 }
 
-pub fn detail(conn: &mut DbConn, actor: &User, id: &str) -> AppResult<Detail> {
+/// The detail of an application as `actor` sees it on `today`.
+pub fn detail(
+    conn: &mut DbConn,
+    settings: &WorkflowSettings,
+    actor: &User,
+    id: &str,
+    today: NaiveDate,
+) -> AppResult<Detail> {
     let s = load(conn, actor, id)?;
+    let clock = deadline::view(settings, &s.events, today)?;
+    let assignee = deadline::assignee(&s.events).map(|a| s.names.person(&a));
     let current = s
         .revisions
         .iter()
@@ -258,5 +275,7 @@ pub fn detail(conn: &mut DbConn, actor: &User, id: &str) -> AppResult<Detail> {
         requested_changes,
         revisions,
         events,
+        clock,
+        assignee,
     })
 }

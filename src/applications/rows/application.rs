@@ -1,6 +1,6 @@
 //! `applications`: one row per application, its current state and shop fields.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::revision::RevisionRow;
@@ -33,6 +33,13 @@ pub struct ApplicationRow {
     pub decided_month: Option<i32>,
     pub updated_at: NaiveDateTime,
     pub idempotency_key: Option<String>,
+    /// The clock's projection (`applications::deadline`): running, paused or stopped.
+    pub clock_state: i32,
+    pub due_on: Option<NaiveDate>,
+    pub extended_by: i32,
+    pub assignee_id: Option<String>,
+    pub decided_working_days: Option<i32>,
+    pub decided_within_limit: Option<bool>,
 }
 
 impl ApplicationRow {
@@ -42,6 +49,7 @@ impl ApplicationRow {
             translation_confirmed: self.translation_confirmed,
             verdict: current.verdict,
             has_mongolian: !current.spec()?.texts.mn.trim().is_empty(),
+            extended: self.extended_by > 0,
         })
     }
 }

@@ -169,9 +169,10 @@ pub async fn transition(
     sent.request.validate()?;
     let loaded = {
         let (actor, request) = (actor.clone(), sent.request.clone());
+        let settings = state.workflow.clone();
         state
             .db
-            .run(move |conn| Ok::<_, AppError>(repo::load(conn, &actor, &id, &request)?))
+            .run(move |conn| Ok::<_, AppError>(repo::load(conn, &settings, &actor, &id, &request)?))
             .await?
     };
     let form = resubmitted_form(&mut sent)?;

@@ -3,6 +3,7 @@
 
 mod files;
 mod flow;
+mod queue;
 mod refusal;
 mod upload;
 
@@ -15,11 +16,13 @@ use super::extract::AuthUser;
 use super::AppState;
 use crate::applications::repo::{self, TransitionResult};
 use crate::applications::{ApplicationForm, Status, SubmitResult, TransitionRequest};
-use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
+use crate::error::{AppResult, ErrorBody};
 
 pub use files::{
     __path_attachment, __path_revision_preview, attachment, revision_preview, AttachmentQuery,
 };
+use queue::bad_parameter;
+pub use queue::{__path_summary, summary};
 
 /// The multipart body of a submission, for the API description.
 #[derive(ToSchema)]
@@ -70,12 +73,6 @@ pub async fn submit(
 pub const MAX_PAGE: i64 = 1_000_000;
 pub const MAX_PER_PAGE: i64 = 100;
 
-/// 400 `invalid_query` naming the parameter.
-fn bad_parameter(name: &str, message: String) -> AppError {
-    AppError::explained(ErrorCode::InvalidQuery, message)
-        .with_details(serde_json::json!({"parameter": name}))
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ListQuery {
     /// translating | in_review | changes_requested | approved | rejected | withdrawn
@@ -92,6 +89,34 @@ pub struct ListQuery {
     /// From 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
+    /// `due` (the default for officials: running first, overdue on top, then the soonest due;
+    /// paused, then closed ones last) or `submitted` (newest first, the merchants' default).
+    #[param(pattern = "^(due|submitted)$")]
+    pub sort: Option<String>,
+    /// Only running applications past their due day.
+    #[param(value_type = Option<bool>)]
+    pub overdue: Option<String>,
+    /// Only running applications due within the profile's `due_soon_working_days`.
+    #[param(value_type = Option<bool>)]
+    pub due_soon: Option<String>,
+    /// Only applications not in a final state.
+    #[param(value_type = Option<bool>)]
+    pub open: Option<String>,
+    /// `me`, `none` or a user id.
+    #[param(max_length = 64, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
+    pub assignee: Option<String>,
+    /// Exactly this township.
+    #[param(max_length = 100, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
+    pub township: Option<String>,
+    /// Submitted on or after this day (YYYY-MM-DD, in `SIGNBOARD_TIMEZONE`).
+    #[param(value_type = Option<String>, format = Date)]
+    pub submitted_from: Option<String>,
+    /// Submitted on or before this day (YYYY-MM-DD).
+    #[param(value_type = Option<String>, format = Date)]
+    pub submitted_to: Option<String>,
+    /// `json` (default) or `csv` (officials: every page of the filtered list, UTF-8 with BOM).
+    #[param(pattern = "^(json|csv)$")]
+    pub format: Option<String>,
 }
 
 impl ListQuery {
@@ -125,31 +150,56 @@ impl ListQuery {
         {
             return Err(bad_parameter("q", "搜索内容含有不可见的控制字符".into()));
         }
-        Ok(repo::ListFilter {
+        let mut filter = repo::ListFilter {
             status,
             year: q.year,
-            q: q.q.map(|s| s.chars().take(100).collect()),
+            q: q.q.as_ref().map(|s| s.chars().take(100).collect()),
             page,
             per_page,
-        })
+            ..repo::ListFilter::default()
+        };
+        let params = queue::QueueParams {
+            sort: q.sort.as_deref(),
+            overdue: q.overdue.as_deref(),
+            due_soon: q.due_soon.as_deref(),
+            open: q.open.as_deref(),
+            assignee: q.assignee.as_deref(),
+            township: q.township.as_deref(),
+            submitted_from: q.submitted_from.as_deref(),
+            submitted_to: q.submitted_to.as_deref(),
+        };
+        params.apply(&mut filter)?;
+        Ok(filter)
     }
 }
 
 #[utoipa::path(get, tag = "applications",
     security(("bearer" = [])), params(ListQuery),
-    responses((status = 200, body = repo::Page), (status = 400, body = ErrorBody),
-              (status = 401, body = ErrorBody)))]
+    responses((status = 200, description = "a page; with ?format=csv every row as CSV (officials)",
+               content((repo::Page = "application/json"), (String = "text/csv"))),
+              (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
 #[get("/applications")]
 pub async fn list(
     state: web::Data<AppState>,
     user: AuthUser,
     query: web::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
-    let filter = query.into_inner().filter()?;
-    let actor = user.0;
+    let query = query.into_inner();
+    let csv = queue::wants_csv(query.format.as_deref())?;
+    let filter = query.filter()?;
+    let (actor, settings) = (user.0, state.workflow.clone());
+    let today = settings.local_date(state.clock.now());
+    if csv {
+        let body = state
+            .db
+            .run(move |conn| repo::export_csv(conn, &settings, &actor, &filter, today))
+            .await?;
+        return Ok(queue::csv_response(body, today));
+    }
     let page = state
         .db
-        .run(move |conn| repo::list(conn, &actor, &filter))
+        .run(move |conn| repo::list(conn, &settings, &actor, &filter, today))
         .await?;
     Ok(HttpResponse::Ok().json(page))
 }
@@ -164,10 +214,11 @@ pub async fn detail(
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    let actor = user.0;
+    let (actor, settings) = (user.0, state.workflow.clone());
+    let today = settings.local_date(state.clock.now());
     let detail = state
         .db
-        .run(move |conn| repo::detail(conn, &actor, &id))
+        .run(move |conn| repo::detail(conn, &settings, &actor, &id, today))
         .await?;
     Ok(HttpResponse::Ok().json(detail))
 }
