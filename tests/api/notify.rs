@@ -335,3 +335,34 @@ backend_test!(
         assert_eq!(status, 401);
     }
 );
+
+backend_test!(
+    an_extension_tells_the_merchant_and_a_claim_tells_no_one,
+    |app| {
+        let reviewer = app.official("rev", "reviewer").await;
+        let m = app.merchant("m").await;
+        let id = app.submit_ok(&m, &application()).await;
+        assert_eq!(inbox(&app, &m).await["total"], 1);
+
+        app.act(&reviewer, &id, "claim", json!({})).await;
+        assert_eq!(inbox(&app, &m).await["total"], 1, "a claim is no news");
+
+        app.act(
+            &reviewer,
+            &id,
+            "extend",
+            json!({"days": 5, "reason": "需要现场核查"}),
+        )
+        .await;
+        let v = inbox(&app, &m).await;
+        assert_eq!(v["total"], 2, "{v}");
+        let newest = &v["items"][0];
+        assert_eq!(newest["event"], "extended");
+        assert_eq!(newest["application_id"], id.as_str());
+        let text = newest["text"].as_str().unwrap();
+        assert!(
+            text.contains("办理期限已依法延长") && text.chars().count() <= 70,
+            "{text}"
+        );
+    }
+);
