@@ -90,6 +90,7 @@ fn setup() -> Bench {
         glyph_cache_mb: signboard::render::DEFAULT_GLYPH_CACHE_MB,
         argon2_memory_kib: signboard::auth::password::DEFAULT_MEMORY_KIB,
         accounts: Default::default(),
+        notify: Default::default(),
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)

@@ -93,6 +93,9 @@ pub struct Settings {
     /// Milliseconds a webhook attempt may take before it counts as failed.
     #[arg(long, env = "SIGNBOARD_WEBHOOK_TIMEOUT_MS", default_value_t = 5000)]
     pub webhook_timeout_ms: u64,
+    /// Minutes between the scans for applications due soon or overdue (their reminders).
+    #[arg(long, env = "SIGNBOARD_REMIND_INTERVAL_MINUTES", default_value_t = 10)]
+    pub remind_interval_minutes: u64,
 }
 
 /// Settings checked and turned into values the service uses.
@@ -188,6 +191,7 @@ impl Settings {
             poll: std::time::Duration::from_millis(self.notify_poll_ms.max(10)),
             timeout: std::time::Duration::from_millis(self.webhook_timeout_ms.max(1)),
             webhook,
+            remind_every: std::time::Duration::from_secs(self.remind_interval_minutes.max(1) * 60),
             ..NotifySettings::default()
         })
     }

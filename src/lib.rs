@@ -211,6 +211,39 @@ fn start_notifier(state: &web::Data<AppState>, settings: notify::NotifySettings)
     }
 }
 
+/// Writes the clock's reminders at start and then every `every`, on a thread of its own, for
+/// as long as the service's state lives (see [`applications::commands::reminders`]).
+fn start_reminders(state: &web::Data<AppState>, every: std::time::Duration) {
+    let weak = Arc::downgrade(&state.clone().into_inner());
+    let spawned = std::thread::Builder::new()
+        .name("reminders".into())
+        .spawn(move || loop {
+            let Some(state) = weak.upgrade() else { break };
+            let sent = state
+                .db
+                .get()
+                .map_err(|e| e.to_string())
+                .and_then(|mut conn| {
+                    applications::commands::reminders::send_due(
+                        &mut conn,
+                        &state.workflow,
+                        state.clock.now(),
+                    )
+                    .map_err(|e| format!("{e:?}"))
+                });
+            match sent {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(n, "reminders written"),
+                Err(e) => tracing::warn!(error = %e, "reminder scan failed"),
+            }
+            drop(state);
+            std::thread::sleep(every);
+        });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "cannot start the reminder scan");
+    }
+}
+
 /// The HTTP server on `listener` (bind `127.0.0.1:0` in tests).
 pub fn serve(services: Services, listener: TcpListener) -> Result<Server, StartError> {
     let Services { state, config } = services;
@@ -218,6 +251,7 @@ pub fn serve(services: Services, listener: TcpListener) -> Result<Server, StartE
         start_sweeper(&state, every);
     }
     start_notifier(&state, config.notify.clone());
+    start_reminders(&state, config.notify.remind_every);
     let static_dir = config.static_dir.clone();
     let fonts_dir = config.fonts_dir.clone();
     let body_timeout = config.body_timeout;

@@ -149,11 +149,21 @@ diesel::table! {
 }
 
 diesel::joinable!(applications -> users (merchant_id));
+diesel::table! {
+    reminders (application_id, event, due_on) {
+        application_id -> Text,
+        event -> Text,
+        due_on -> Date,
+        sent_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(revisions -> applications (application_id));
 diesel::joinable!(attachments -> applications (application_id));
 diesel::joinable!(events -> applications (application_id));
 diesel::joinable!(user_events -> users (user_id));
 diesel::joinable!(notifications -> applications (application_id));
+diesel::joinable!(reminders -> applications (application_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -165,4 +175,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     approval_counters,
     stat_counts,
     notifications,
+    reminders,
 );

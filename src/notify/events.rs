@@ -84,9 +84,10 @@ pub enum Recipient {
     /// The merchant who applied.
     Merchant,
     /// The officials whose turn it is in the application's new state: translators while it is
-    /// translated, reviewers while it is in review. (The clock's reminders will name the
-    /// assignee once applications have one.)
+    /// translated, reviewers while it is in review.
     Handlers,
+    /// The official who holds the case (claimed or assigned); the handlers while nobody does.
+    Holder,
 }
 
 /// One row of the table.
@@ -98,7 +99,7 @@ pub struct Route {
     pub to: &'static [Recipient],
 }
 
-use Recipient::{Handlers, Merchant};
+use Recipient::{Handlers, Holder, Merchant};
 
 /// The table. Confirming a translation and withdrawing tell no one.
 pub const ROUTES: &[Route] = &[
@@ -145,12 +146,12 @@ pub const ROUTES: &[Route] = &[
     Route {
         event: EventType::DueSoon,
         action: None,
-        to: &[Handlers],
+        to: &[Holder],
     },
     Route {
         event: EventType::Overdue,
         action: None,
-        to: &[Handlers],
+        to: &[Holder],
     },
 ];
 

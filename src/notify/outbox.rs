@@ -10,7 +10,7 @@ use super::events::{handler_role, EventType, Recipient, Route, ROUTES};
 use super::rows::DeliveryStatus;
 use crate::applications::states::Status;
 use crate::auth::Role;
-use crate::db::schema::{notifications, users};
+use crate::db::schema::{applications, notifications, users};
 use crate::db::DbConn;
 use crate::rules::{NoticeTemplate, Profile};
 
@@ -116,14 +116,10 @@ fn recipients(
                     (id, role, phone.or_else(|| Some(subject.phone.to_owned())))
                 })
                 .collect(),
-            Recipient::Handlers => match handler_role(subject.status) {
-                Some(role) => users::table
-                    .filter(users::role.eq(role))
-                    .filter(users::disabled.eq(false))
-                    .order(users::created_at)
-                    .select((users::id, users::role, users::phone))
-                    .load(conn)?,
-                None => Vec::new(),
+            Recipient::Handlers => handlers(conn, subject.status)?,
+            Recipient::Holder => match holder(conn, subject.application_id)? {
+                Some(user) => vec![user],
+                None => handlers(conn, subject.status)?,
             },
         };
         for f in found {
@@ -133,6 +129,32 @@ fn recipients(
         }
     }
     Ok(out)
+}
+
+type UserContact = (String, Role, Option<String>);
+
+/// The active officials whose turn it is in `status`.
+fn handlers(conn: &mut DbConn, status: Status) -> QueryResult<Vec<UserContact>> {
+    match handler_role(status) {
+        Some(role) => users::table
+            .filter(users::role.eq(role))
+            .filter(users::disabled.eq(false))
+            .order(users::created_at)
+            .select((users::id, users::role, users::phone))
+            .load(conn),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The active official holding the application, if anyone does.
+fn holder(conn: &mut DbConn, application_id: &str) -> QueryResult<Option<UserContact>> {
+    applications::table
+        .inner_join(users::table.on(applications::assignee_id.eq(users::id.nullable())))
+        .filter(applications::id.eq(application_id))
+        .filter(users::disabled.eq(false))
+        .select((users::id, users::role, users::phone))
+        .first(conn)
+        .optional()
 }
 
 /// Writes the notification rows of `route` about `subject`, inside the caller's transaction;

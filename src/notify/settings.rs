@@ -87,6 +87,8 @@ pub struct NotifySettings {
     pub poll: Duration,
     /// Most notifications one worker sends at once.
     pub batch: usize,
+    /// How often the clock's reminders (due soon, overdue) are looked for.
+    pub remind_every: Duration,
 }
 
 impl Default for NotifySettings {
@@ -99,6 +101,7 @@ impl Default for NotifySettings {
             timeout: Duration::from_secs(5),
             poll: Duration::from_millis(1000),
             batch: 50,
+            remind_every: Duration::from_secs(600),
         }
     }
 }

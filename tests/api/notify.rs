@@ -366,3 +366,61 @@ backend_test!(
         );
     }
 );
+
+/// 10:00 in Beijing on `day` (ISO date).
+fn set_day(app: &TestApp, day: &str) {
+    let d: chrono::NaiveDate = day.parse().unwrap();
+    app.clock.set(chrono::TimeZone::from_utc_datetime(
+        &chrono::Utc,
+        &d.and_hms_opt(2, 0, 0).unwrap(),
+    ));
+}
+
+fn reminder_rows(app: &TestApp, event: &str, recipient: &str) -> i64 {
+    app.count(&format!(
+        "notifications n JOIN users u ON u.id = n.recipient_id \
+         WHERE n.event = '{event}' AND u.username = '{recipient}_u'"
+    ))
+}
+
+both_backends!(
+    the_clock_reminds_the_handlers_then_the_holder_once_per_due_day,
+    |backend| {
+        let app = spawn_tweaked(backend, |c: &mut Config| {
+            c.notify.remind_every = Duration::from_millis(50);
+        })
+        .await;
+        let rev1 = app.official("rev1", "reviewer").await;
+        app.official("rev2", "reviewer").await;
+        let m = app.merchant("m").await;
+        set_day(&app, "2026-12-01");
+        let id = app.submit_ok(&m, &application()).await;
+        let due = app.detail(&rev1, &id).await["clock"]["due_on"].clone();
+        assert_eq!(due, "2026-12-22", "15 working days after 1 December");
+
+        // Three working days before the due day: every reviewer is told, once.
+        set_day(&app, "2026-12-17");
+        eventually(Duration::from_secs(10), "the due-soon reminders", || {
+            reminder_rows(&app, "due_soon", "rev1") == 1
+                && reminder_rows(&app, "due_soon", "rev2") == 1
+        })
+        .await;
+
+        // rev1 takes the case; past the due day only rev1 is told, and only once however often
+        // the scan runs.
+        app.act(&rev1, &id, "claim", json!({})).await;
+        set_day(&app, "2026-12-23");
+        eventually(Duration::from_secs(10), "the overdue reminder", || {
+            reminder_rows(&app, "overdue", "rev1") == 1
+        })
+        .await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert_eq!(reminder_rows(&app, "overdue", "rev1"), 1);
+        assert_eq!(reminder_rows(&app, "overdue", "rev2"), 0);
+        assert_eq!(reminder_rows(&app, "due_soon", "rev1"), 1);
+        assert_eq!(app.count("reminders"), 2);
+        let v = inbox(&app, &rev1).await;
+        assert_eq!(v["items"][0]["event"], "overdue", "{v}");
+        assert_eq!(v["items"][0]["application_id"], id.as_str());
+    }
+);
