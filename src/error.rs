@@ -92,6 +92,8 @@ error_codes! {
     ReasonRequired,
     DesignRequired,
     UnrenderableSpec,
+    InvalidTerm,
+    InvalidImport,
     // 429
     TooManyAttempts,
     TooManyRegistrations,
@@ -141,7 +143,9 @@ impl ErrorCode {
             | ItemsRequired
             | ReasonRequired
             | DesignRequired
-            | UnrenderableSpec => StatusCode::UNPROCESSABLE_ENTITY,
+            | UnrenderableSpec
+            | InvalidTerm
+            | InvalidImport => StatusCode::UNPROCESSABLE_ENTITY,
             TooManyAttempts | TooManyRegistrations => StatusCode::TOO_MANY_REQUESTS,
             InternalError => StatusCode::INTERNAL_SERVER_ERROR,
             ServiceUnavailable | ServiceBusy => StatusCode::SERVICE_UNAVAILABLE,
@@ -196,6 +200,8 @@ impl ErrorCode {
             ReasonRequired => "请填写理由",
             DesignRequired => "请上传设计图",
             UnrenderableSpec => "无法按此规格绘制牌匾效果图",
+            InvalidTerm => "术语内容有误",
+            InvalidImport => "导入的文件有误，没有导入任何术语",
             TooManyAttempts => "尝试次数过多，请稍后再试",
             TooManyRegistrations => "注册过于频繁，请稍后再试",
             InternalError => "服务器内部错误，请稍后再试",

@@ -18,6 +18,7 @@ pub mod rules;
 pub mod spec;
 pub mod stats;
 pub mod storage;
+pub mod terms;
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
@@ -99,9 +100,15 @@ pub fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<Services, StartE
         .map_err(|e| StartError(format!("cannot prepare file store: {e}")))?;
     let accounts = auth::Accounts::new(hasher, &config.accounts)
         .map_err(|e| StartError(format!("cannot prepare password hashing: {e}")))?;
+    let engine = Arc::new(Engine::new(profile, Arc::new(fonts)));
+    let terms = {
+        let mut conn = db.get().map_err(|e| StartError(e.to_string()))?;
+        terms::Terms::load(&mut conn, &engine)
+            .map_err(|e| StartError(format!("cannot load the term base: {e}")))?
+    };
     let state = web::Data::new(AppState {
         db,
-        engine: Arc::new(Engine::new(profile, Arc::new(fonts))),
+        engine,
         keys: Keys::new(&secret),
         accounts,
         workflow: WorkflowSettings {
@@ -112,6 +119,7 @@ pub fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<Services, StartE
         decode: DecodeBudget::new(config.decode_memory_mb, config.decode_wait),
         clock,
         calendar: Arc::new(calendar),
+        terms,
     });
     Ok(Services { state, config })
 }

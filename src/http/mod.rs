@@ -10,6 +10,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod preview;
 pub mod public;
+pub mod terms;
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::header::{self, HeaderValue};
@@ -57,6 +58,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Working days: holidays and make-up days.
     pub calendar: Arc<Calendar>,
+    /// The term base and translation memory, with their in-memory indexes.
+    pub terms: crate::terms::Terms,
 }
 
 /// Largest JSON body (a sign spec with long texts fits many times over).
@@ -90,6 +93,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(public::rules)
                 .service(public::approval_stats)
                 .service(calendar::year)
+                .service(terms::list)
+                .service(terms::create)
+                .service(terms::export)
+                .service(terms::import)
+                .service(terms::update)
+                .service(terms::delete)
+                .service(terms::suggest)
                 .service(openapi::serve)
                 .default_service(web::to(api_not_found)),
         );
