@@ -217,7 +217,7 @@ pub fn import(
     let new: Vec<TermRow> = lines.iter().map(|(_, t)| new_row(t, actor, now)).collect();
     write_tx(conn, |conn| -> AppResult<()> {
         let existing: Vec<String> = terms::table
-            .filter(terms::zh.eq_any(new.iter().map(|r| r.zh.as_str())))
+            .filter(terms::zh.eq_any(new.iter().map(|r| r.zh.as_str()).collect::<Vec<_>>()))
             .select(terms::zh)
             .load(conn)?;
         if !existing.is_empty() {

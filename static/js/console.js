@@ -9,6 +9,7 @@ import { protectedImg, releaseImages, statusBadge, eventList, specDiff, changeIt
 import { findingList, VERDICT } from './findings.js';
 import { renderUserBox, onSessionEnd, onSessionStart, onPasswordRequired, onPasswordChanged, forcedPasswordView, followNext } from './shell.js';
 import { usersView } from './users.js';
+import { suggestionBox } from './suggest.js';
 
 const main = document.getElementById('main');
 const OFFICIAL = ['translator', 'reviewer', 'admin'];
@@ -111,7 +112,9 @@ async function queueView() {
   year.addEventListener('change', () => filters.requestSubmit());
 
   const parts = [heading(1, '审批工作台', MN.console), banner()];
-  if (s.role === 'admin') parts.push(h('p', {}, h('a', { href: '#/users', class: 'button', text: '管理工作人员账号' })));
+  const links = [h('a', { href: '/terms.html', class: 'button', text: '术语库' })];
+  if (s.role === 'admin') links.push(h('a', { href: '#/users', class: 'button', text: '管理工作人员账号' }));
+  parts.push(h('p', { class: 'actions' }, links));
   parts.push(filters, tabs, table, pager);
   replace(main, ...parts);
 
@@ -324,8 +327,14 @@ function translatorPanel(d, rev, msg) {
     }, 300);
     ta.addEventListener('input', live);
     live();
+    const take = (mn) => {
+      ta.value = mn;
+      ta.focus();
+      live();
+    };
     append(box, [
       h('h3', { text: '提供蒙古文译文' }),
+      suggestionBox(rev.spec.texts.zh, take),
       field('蒙古文译文', ta, '按店铺汉文名称翻译，提交后即视为已确认的译文'),
       h('div', { class: 'preview-frame' }, img, state),
       found,
