@@ -306,3 +306,71 @@ impl Suggester {
 fn round3(v: f64) -> f64 {
     (v * 1000.0).round() / 1000.0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NAIMAN: &str = "ᠨᠠᠢᠮᠠᠨ";
+    const TRADE: &str = "ᠬᠣᠳᠠᠯᠳᠤᠭᠠ";
+    const SHOP: &str = "ᠳᠡᠯᠭᠡᠭᠦᠷ";
+
+    fn suggester(terms: &[(&str, &str)], memory: &[(&str, &str)]) -> Suggester {
+        let terms = TermBase::new(terms.iter().map(|(z, m)| (z.to_string(), m.to_string())));
+        let rows = memory.iter().enumerate().map(|(i, (z, m))| MemoryRow {
+            application_id: format!("a{i}"),
+            approval_no: format!("No.{i}"),
+            zh: z.to_string(),
+            mn: m.to_string(),
+            approved_at: chrono::NaiveDateTime::default(),
+        });
+        Suggester::new(Arc::new(terms), Arc::new(MemoryIndex::new(rows)))
+    }
+
+    fn kinds(s: &Suggestion) -> Vec<(String, PartSource)> {
+        s.parts.iter().map(|p| (p.zh.clone(), p.from)).collect()
+    }
+
+    #[test]
+    fn latin_and_digits_pass_through_and_punctuation_separates() {
+        let s = suggester(&[("奈曼", NAIMAN), ("商店", SHOP)], &[]);
+        let out = s.suggest("奈曼·KFC 24小时（商店）");
+        let first = &out.suggestions[0];
+        assert_eq!(first.mn, format!("{NAIMAN} KFC 24 {SHOP}"));
+        use PartSource::*;
+        let expected = [("奈曼", Term), ("KFC", Literal), ("24", Literal), ("小时", Unknown), ("商店", Term)];
+        assert_eq!(kinds(first), expected.map(|(z, k)| (z.to_string(), k)));
+        assert_eq!(out.unknown, ["小时"]);
+        assert_eq!(first.coverage, 0.667);
+    }
+
+    #[test]
+    fn an_exact_memory_hit_wins_and_keeps_its_text() {
+        let approved = format!("{NAIMAN}\n{TRADE}");
+        let s = suggester(&[("奈曼", SHOP)], &[("奈曼商贸", &approved), ("奈曼商贸", &approved)]);
+        let out = s.suggest(" 奈曼 商贸 ");
+        assert_eq!(out.suggestions.len(), 1);
+        assert_eq!(out.suggestions[0].mn, approved);
+        assert_eq!(out.suggestions[0].score, 1.0);
+        assert_eq!(out.suggestions[0].parts[0].reference.as_deref(), Some("No.1"));
+    }
+
+    #[test]
+    fn terms_win_over_memory_fragments_and_fragments_fill_gaps() {
+        let s = suggester(&[("商贸", TRADE)], &[("商贸", SHOP), ("奈曼", NAIMAN)]);
+        let out = s.suggest("奈曼商贸城");
+        let first = &out.suggestions[0];
+        assert_eq!(first.mn, format!("{NAIMAN} {TRADE}"));
+        assert_eq!(first.parts[0].from, PartSource::Memory);
+        assert_eq!(first.parts[1].from, PartSource::Term);
+        assert_eq!(out.unknown, ["城"]);
+    }
+
+    #[test]
+    fn nothing_known_means_no_suggestion() {
+        let s = suggester(&[("商店", SHOP)], &[]);
+        let out = s.suggest("超市");
+        assert!(out.suggestions.is_empty());
+        assert_eq!(out.unknown, ["超市"]);
+    }
+}

@@ -252,3 +252,35 @@ backend_test!(rule_t3_fires_on_an_inconsistent_pair_only, |app| {
     let (_, cat) = body(app.get("/api/v1/rules", None).await).await;
     assert!(cat.to_string().contains("\"T3\""));
 });
+
+backend_test!(the_migration_remembers_signs_approved_before_it, |app| {
+    use diesel::connection::SimpleConnection;
+    let m = app.merchant("m").await;
+    let tr = app.official("tr", "translator").await;
+    let rev = app.official("rev", "reviewer").await;
+    let approved = app.submit_ok(&m, &application()).await;
+    app.act(&tr, &approved, "confirm_translation", json!({})).await;
+    app.act(&rev, &approved, "approve", json!({})).await;
+    let _pending = app.submit_ok(&m, &application()).await;
+    // Back to the database before the migration, then the migration again: its backfill
+    // finds the approved application (and only it).
+    let dir = match app.database {
+        signboard::db::DbUrl::Sqlite(_) => "sqlite",
+        signboard::db::DbUrl::Postgres(_) => "postgres",
+    };
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(dir)
+        .join("2026-11-29-000009_terms");
+    let mut conn = app.conn();
+    for step in ["down.sql", "up.sql"] {
+        let sql = std::fs::read_to_string(root.join(step)).unwrap();
+        conn.batch_execute(&sql).unwrap();
+    }
+    use signboard::db::schema::translation_memory::dsl as tm;
+    let rows: Vec<(String, String, String)> = tm::translation_memory
+        .select((tm::application_id, tm::zh, tm::mn))
+        .load(&mut *conn)
+        .unwrap();
+    assert_eq!(rows, [(approved, ZH.to_owned(), MN.to_owned())]);
+});
