@@ -229,16 +229,23 @@ pub fn import(
             return Err(super::csv::refusal(problems));
         }
         for chunk in new.chunks(CHUNK) {
-            diesel::insert_into(terms::table)
-                .values(chunk)
-                .execute(conn)?;
             let events: Vec<TermEvent<'_>> = chunk
                 .iter()
                 .map(|r| event(&r.id, actor, "import", json!({"after": snapshot(r)}), now))
                 .collect();
-            diesel::insert_into(term_events::table)
-                .values(&events)
-                .execute(conn)?;
+            // A multi-row INSERT is built per backend (the connection enum has no dialect for it).
+            macro_rules! insert_both {
+                ($c:expr) => {{
+                    diesel::insert_into(terms::table).values(chunk).execute($c)?;
+                    diesel::insert_into(term_events::table)
+                        .values(&events)
+                        .execute($c)?;
+                }};
+            }
+            match conn {
+                DbConn::Sqlite(c) => insert_both!(c),
+                DbConn::Postgres(c) => insert_both!(c),
+            }
         }
         bump(conn, "terms")?;
         Ok(())
