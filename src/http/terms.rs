@@ -224,10 +224,7 @@ pub async fn export(state: web::Data<AppState>, user: AuthUser) -> AppResult<Htt
     let csv = state.terms.export(&state.db).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            "attachment; filename=\"terms.csv\"",
-        ))
+        .insert_header(("Content-Disposition", "attachment; filename=\"terms.csv\""))
         .body(csv))
 }
 

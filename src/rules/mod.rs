@@ -17,8 +17,8 @@ mod text;
 mod validate;
 
 pub use catalogue::{catalogue, Catalogue, CatalogueCode, CatalogueRule, CatalogueSource};
-pub use profile::{Band, EnforcedBy, Profile, ProfileError, Source, Thresholds};
 pub(crate) use hanzi::is_han;
+pub use profile::{Band, EnforcedBy, Profile, ProfileError, Source, Thresholds};
 pub use terms::{key_lengths, segment, squeeze_spaces, Piece, TermBase};
 pub(crate) use text::{is_cyrillic, is_latin_letter, is_mongolian_letter};
 pub use validate::{has_control_chars, validate, InvalidField, ValidSpec};
@@ -92,7 +92,11 @@ pub fn check_with_terms(
 
 /// The findings of R2 and R2a on a Mongolian text alone (a term of the term base): what the
 /// sign's Mongolian would be refused or warned for, and whether the shipped font draws it.
-pub fn mongolian_findings(mn: &str, measurer: &dyn TextMeasurer, profile: &Profile) -> Vec<Finding> {
+pub fn mongolian_findings(
+    mn: &str,
+    measurer: &dyn TextMeasurer,
+    profile: &Profile,
+) -> Vec<Finding> {
     let mut out = Findings::new(profile);
     text::mongolian(mn, measurer, &mut out);
     out.finish()

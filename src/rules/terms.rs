@@ -51,7 +51,9 @@ impl TermBase {
     /// The approved terms found in `zh` by [`segment`], each once, in text order.
     pub fn found_in<'a>(&'a self, zh: &str) -> Vec<(&'a str, &'a str)> {
         let mut out: Vec<(&str, &str)> = Vec::new();
-        let pieces = segment(zh, &self.lengths, |s| self.by_zh.contains_key(s).then_some(0));
+        let pieces = segment(zh, &self.lengths, |s| {
+            self.by_zh.contains_key(s).then_some(0)
+        });
         for piece in pieces {
             let Some((key, mn)) = self.by_zh.get_key_value(&zh[piece.start..piece.end]) else {
                 continue;
@@ -94,8 +96,7 @@ pub fn segment(text: &str, lengths: &[usize], lookup: impl Fn(&str) -> Option<u8
     let chars: Vec<char> = text.chars().collect();
     let n = chars.len();
     // best[i]: the cost of the best cover of chars[i..] and its first step.
-    let mut best: Vec<((usize, usize, u32), Option<(usize, u8)>)> =
-        vec![((0, 0, 0), None); n + 1];
+    let mut best: Vec<((usize, usize, u32), Option<(usize, u8)>)> = vec![((0, 0, 0), None); n + 1];
     for i in (0..n).rev() {
         let (u, p, r) = best[i + 1].0;
         let mut here = ((u + usize::from(is_han(chars[i])), p, r), None);

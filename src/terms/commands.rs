@@ -88,7 +88,13 @@ pub fn create(
         diesel::insert_into(terms::table)
             .values(&row)
             .execute(conn)?;
-        let e = event(&row.id, actor, "create", json!({"after": snapshot(&row)}), now);
+        let e = event(
+            &row.id,
+            actor,
+            "create",
+            json!({"after": snapshot(&row)}),
+            now,
+        );
         diesel::insert_into(term_events::table)
             .values(&e)
             .execute(conn)?;
@@ -233,18 +239,23 @@ pub fn import(
                 .iter()
                 .map(|r| event(&r.id, actor, "import", json!({"after": snapshot(r)}), now))
                 .collect();
-            // A multi-row INSERT is built per backend (the connection enum has no dialect for it).
-            macro_rules! insert_both {
-                ($c:expr) => {{
-                    diesel::insert_into(terms::table).values(chunk).execute($c)?;
+            match conn {
+                // Diesel's SQLite batch insert opens a transaction of its own, which cannot
+                // nest in ours: one statement a row (in-process, so cheap).
+                DbConn::Sqlite(c) => {
+                    for (row, e) in chunk.iter().zip(&events) {
+                        diesel::insert_into(terms::table).values(row).execute(c)?;
+                        diesel::insert_into(term_events::table)
+                            .values(e)
+                            .execute(c)?;
+                    }
+                }
+                DbConn::Postgres(c) => {
+                    diesel::insert_into(terms::table).values(chunk).execute(c)?;
                     diesel::insert_into(term_events::table)
                         .values(&events)
-                        .execute($c)?;
-                }};
-            }
-            match conn {
-                DbConn::Sqlite(c) => insert_both!(c),
-                DbConn::Postgres(c) => insert_both!(c),
+                        .execute(c)?;
+                }
             }
         }
         bump(conn, "terms")?;

@@ -65,7 +65,11 @@ impl ValidTerm {
             problems.push(("zh".to_string(), p));
         }
         let mn = squeeze_spaces(&term.mn);
-        problems.extend(mn_problems(&mn, engine).into_iter().map(|p| ("mn".into(), p)));
+        problems.extend(
+            mn_problems(&mn, engine)
+                .into_iter()
+                .map(|p| ("mn".into(), p)),
+        );
         let note = term.note.unwrap_or_default().trim().to_string();
         if let Some(p) = plain_problem(&note, "备注", MAX_NOTE_CHARS) {
             problems.push(("note".to_string(), p));

@@ -137,7 +137,8 @@ pub struct Suggester {
 }
 
 fn is_literal(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c as u32, 0xFF10..=0xFF19 | 0xFF21..=0xFF3A | 0xFF41..=0xFF5A)
+    c.is_ascii_alphanumeric()
+        || matches!(c as u32, 0xFF10..=0xFF19 | 0xFF21..=0xFF3A | 0xFF41..=0xFF5A)
 }
 
 /// Adds `c` to the run of its kind at the end of `parts` (when `extend`), or starts one.
@@ -338,7 +339,13 @@ mod tests {
         let first = &out.suggestions[0];
         assert_eq!(first.mn, format!("{NAIMAN} KFC 24 {SHOP}"));
         use PartSource::*;
-        let expected = [("奈曼", Term), ("KFC", Literal), ("24", Literal), ("小时", Unknown), ("商店", Term)];
+        let expected = [
+            ("奈曼", Term),
+            ("KFC", Literal),
+            ("24", Literal),
+            ("小时", Unknown),
+            ("商店", Term),
+        ];
         assert_eq!(kinds(first), expected.map(|(z, k)| (z.to_string(), k)));
         assert_eq!(out.unknown, ["小时"]);
         assert_eq!(first.coverage, 0.667);
@@ -347,12 +354,18 @@ mod tests {
     #[test]
     fn an_exact_memory_hit_wins_and_keeps_its_text() {
         let approved = format!("{NAIMAN}\n{TRADE}");
-        let s = suggester(&[("奈曼", SHOP)], &[("奈曼商贸", &approved), ("奈曼商贸", &approved)]);
+        let s = suggester(
+            &[("奈曼", SHOP)],
+            &[("奈曼商贸", &approved), ("奈曼商贸", &approved)],
+        );
         let out = s.suggest(" 奈曼 商贸 ");
         assert_eq!(out.suggestions.len(), 1);
         assert_eq!(out.suggestions[0].mn, approved);
         assert_eq!(out.suggestions[0].score, 1.0);
-        assert_eq!(out.suggestions[0].parts[0].reference.as_deref(), Some("No.1"));
+        assert_eq!(
+            out.suggestions[0].parts[0].reference.as_deref(),
+            Some("No.1")
+        );
     }
 
     #[test]

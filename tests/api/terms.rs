@@ -12,7 +12,13 @@ const TRADE: &str = "ᠬᠣᠳᠠᠯᠳᠤᠭᠠ";
 const SHOP: &str = "ᠳᠡᠯᠭᠡᠭᠦᠷ";
 const CENTRE: &str = "ᠲᠥᠪ";
 
-async fn send(app: &TestApp, method: reqwest::Method, path: &str, token: &str, b: &Value) -> (u16, Value) {
+async fn send(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    b: &Value,
+) -> (u16, Value) {
     let resp = app
         .client
         .request(method, app.url(path))
@@ -28,17 +34,32 @@ async fn send(app: &TestApp, method: reqwest::Method, path: &str, token: &str, b
 
 /// Adds a term and approves it; returns its id.
 async fn approved_term(app: &TestApp, token: &str, zh: &str, mn: &str) -> String {
-    let (status, t) = body(app.post_json("/api/v1/terms", Some(token), &json!({"zh": zh, "mn": mn})).await).await;
+    let (status, t) = body(
+        app.post_json("/api/v1/terms", Some(token), &json!({"zh": zh, "mn": mn}))
+            .await,
+    )
+    .await;
     assert_eq!(status, 201, "{t}");
     let id = t["id"].as_str().unwrap().to_owned();
-    let (status, t) = send(app, reqwest::Method::PATCH, &format!("/api/v1/terms/{id}"), token, &json!({"status": "approved", "version": 1})).await;
+    let (status, t) = send(
+        app,
+        reqwest::Method::PATCH,
+        &format!("/api/v1/terms/{id}"),
+        token,
+        &json!({"status": "approved", "version": 1}),
+    )
+    .await;
     assert_eq!(status, 200, "{t}");
     assert_eq!(t["status"], "approved");
     id
 }
 
 async fn suggest(app: &TestApp, token: &str, zh: &str) -> Value {
-    let (status, v) = body(app.post_json("/api/v1/translate/suggest", Some(token), &json!({"zh": zh})).await).await;
+    let (status, v) = body(
+        app.post_json("/api/v1/translate/suggest", Some(token), &json!({"zh": zh}))
+            .await,
+    )
+    .await;
     assert_eq!(status, 200, "{v}");
     v
 }
@@ -57,87 +78,206 @@ async fn import(app: &TestApp, token: &str, csv: &str) -> (u16, Value) {
     (status, resp.json().await.unwrap())
 }
 
-backend_test!(terms_are_added_approved_changed_and_deleted_with_an_audit_trail, |app| {
-    let tr = app.official("tr", "translator").await;
-    let rev = app.official("rev", "reviewer").await;
-    let m = app.merchant("m").await;
+backend_test!(
+    terms_are_added_approved_changed_and_deleted_with_an_audit_trail,
+    |app| {
+        let tr = app.official("tr", "translator").await;
+        let rev = app.official("rev", "reviewer").await;
+        let m = app.merchant("m").await;
 
-    let (status, t) = body(app.post_json("/api/v1/terms", Some(&tr), &json!({"zh": "奈曼", "mn": NAIMAN, "note": "旗名"})).await).await;
-    assert_eq!(status, 201, "{t}");
-    assert_eq!((t["status"].as_str(), t["version"].as_i64()), (Some("proposed"), Some(1)));
-    assert_eq!(t["updated_by"]["display_name"], "tr_u");
-    let id = t["id"].as_str().unwrap().to_owned();
+        let (status, t) = body(
+            app.post_json(
+                "/api/v1/terms",
+                Some(&tr),
+                &json!({"zh": "奈曼", "mn": NAIMAN, "note": "旗名"}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, 201, "{t}");
+        assert_eq!(
+            (t["status"].as_str(), t["version"].as_i64()),
+            (Some("proposed"), Some(1))
+        );
+        assert_eq!(t["updated_by"]["display_name"], "tr_u");
+        let id = t["id"].as_str().unwrap().to_owned();
 
-    // Reviewers read, merchants do not; only translators and admins write.
-    let (status, page) = body(app.get("/api/v1/terms?q=奈", Some(&rev)).await).await;
-    assert_eq!(status, 200);
-    assert_eq!(page["total"], 1);
-    assert_eq!(page["items"][0]["mn"], NAIMAN);
-    let (status, v) = body(app.get("/api/v1/terms", Some(&m)).await).await;
-    assert_eq!((status.as_u16(), error_code(&v).as_str()), (403, "forbidden"));
-    let (status, v) = body(app.post_json("/api/v1/terms", Some(&rev), &json!({"zh": "商店", "mn": SHOP})).await).await;
-    assert_eq!((status.as_u16(), error_code(&v).as_str()), (403, "forbidden"));
+        // Reviewers read, merchants do not; only translators and admins write.
+        let (status, page) = body(app.get("/api/v1/terms?q=奈", Some(&rev)).await).await;
+        assert_eq!(status, 200);
+        assert_eq!(page["total"], 1);
+        assert_eq!(page["items"][0]["mn"], NAIMAN);
+        let (status, v) = body(app.get("/api/v1/terms", Some(&m)).await).await;
+        assert_eq!(
+            (status.as_u16(), error_code(&v).as_str()),
+            (403, "forbidden")
+        );
+        let (status, v) = body(
+            app.post_json(
+                "/api/v1/terms",
+                Some(&rev),
+                &json!({"zh": "商店", "mn": SHOP}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(
+            (status.as_u16(), error_code(&v).as_str()),
+            (403, "forbidden")
+        );
 
-    // The Mongolian is checked like a sign's: Latin letters, no Han in zh, every field at once.
-    let (status, v) = body(app.post_json("/api/v1/terms", Some(&tr), &json!({"zh": "abc", "mn": "shop"})).await).await;
-    assert_eq!((status.as_u16(), error_code(&v).as_str()), (422, "invalid_term"), "{v}");
-    let fields: Vec<&str> = v["error"]["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
-    assert_eq!(fields, ["zh", "mn"]);
-    let (status, v) = body(app.post_json("/api/v1/terms", Some(&tr), &json!({"zh": "商店", "mn": format!("{SHOP}abc")})).await).await;
-    assert_eq!(status, 422);
-    assert!(v["error"]["message"].as_str().unwrap().contains("拉丁字母"), "{v}");
-    let (status, v) = body(app.post_json("/api/v1/terms", Some(&tr), &json!({"zh": "奈曼", "mn": NAIMAN})).await).await;
-    assert_eq!((status.as_u16(), error_code(&v).as_str()), (409, "duplicate"));
+        // The Mongolian is checked like a sign's: Latin letters, no Han in zh, every field at once.
+        let (status, v) = body(
+            app.post_json(
+                "/api/v1/terms",
+                Some(&tr),
+                &json!({"zh": "abc", "mn": "shop"}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(
+            (status.as_u16(), error_code(&v).as_str()),
+            (422, "invalid_term"),
+            "{v}"
+        );
+        let fields: Vec<&str> = v["error"]["details"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["zh", "mn"]);
+        let (status, v) = body(
+            app.post_json(
+                "/api/v1/terms",
+                Some(&tr),
+                &json!({"zh": "商店", "mn": format!("{SHOP}abc")}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(
+            v["error"]["message"].as_str().unwrap().contains("拉丁字母"),
+            "{v}"
+        );
+        let (status, v) = body(
+            app.post_json(
+                "/api/v1/terms",
+                Some(&tr),
+                &json!({"zh": "奈曼", "mn": NAIMAN}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(
+            (status.as_u16(), error_code(&v).as_str()),
+            (409, "duplicate")
+        );
 
-    // Approve; a change on a stale copy is refused; a new Mongolian needs approving again.
-    let (status, t) = send(&app, reqwest::Method::PATCH, &format!("/api/v1/terms/{id}"), &tr, &json!({"status": "approved", "version": 1})).await;
-    assert_eq!((status, t["status"].as_str(), t["version"].as_i64()), (200, Some("approved"), Some(2)));
-    let (status, v) = send(&app, reqwest::Method::PATCH, &format!("/api/v1/terms/{id}"), &tr, &json!({"note": "x", "version": 1})).await;
-    assert_eq!((status, error_code(&v).as_str()), (409, "version_conflict"));
-    let (status, t) = send(&app, reqwest::Method::PATCH, &format!("/api/v1/terms/{id}"), &tr, &json!({"mn": format!("{NAIMAN} {CENTRE}")})).await;
-    assert_eq!((status, t["status"].as_str()), (200, Some("proposed")), "{t}");
+        // Approve; a change on a stale copy is refused; a new Mongolian needs approving again.
+        let (status, t) = send(
+            &app,
+            reqwest::Method::PATCH,
+            &format!("/api/v1/terms/{id}"),
+            &tr,
+            &json!({"status": "approved", "version": 1}),
+        )
+        .await;
+        assert_eq!(
+            (status, t["status"].as_str(), t["version"].as_i64()),
+            (200, Some("approved"), Some(2))
+        );
+        let (status, v) = send(
+            &app,
+            reqwest::Method::PATCH,
+            &format!("/api/v1/terms/{id}"),
+            &tr,
+            &json!({"note": "x", "version": 1}),
+        )
+        .await;
+        assert_eq!((status, error_code(&v).as_str()), (409, "version_conflict"));
+        let (status, t) = send(
+            &app,
+            reqwest::Method::PATCH,
+            &format!("/api/v1/terms/{id}"),
+            &tr,
+            &json!({"mn": format!("{NAIMAN} {CENTRE}")}),
+        )
+        .await;
+        assert_eq!(
+            (status, t["status"].as_str()),
+            (200, Some("proposed")),
+            "{t}"
+        );
 
-    let (status, _) = send(&app, reqwest::Method::DELETE, &format!("/api/v1/terms/{id}"), &tr, &json!({})).await;
-    assert_eq!(status, 204);
-    assert_eq!(app.count("terms"), 0);
-    let actions: Vec<String> = {
-        use signboard::db::schema::term_events::dsl as e;
-        let mut conn = app.conn();
-        e::term_events.filter(e::term_id.eq(&id)).order(e::at).select(e::action).load(&mut *conn).unwrap()
-    };
-    assert_eq!(actions.len(), 4);
-    assert!(actions.contains(&"create".to_string()) && actions.contains(&"approve".to_string()));
-    assert!(actions.contains(&"update".to_string()) && actions.contains(&"delete".to_string()));
-});
-
-backend_test!(an_approved_sign_is_remembered_and_suggested_exactly, |app| {
-    let m = app.merchant("m").await;
-    let tr = app.official("tr", "translator").await;
-    let rev = app.official("rev", "reviewer").await;
-    let id = app.submit_ok(&m, &application()).await;
-    app.act(&tr, &id, "confirm_translation", json!({})).await;
-    let approved = app.act(&rev, &id, "approve", json!({})).await;
-    assert_eq!(app.count("translation_memory"), 1);
-
-    // The same Chinese (spaces aside) answers the approved Mongolian exactly, with its reference.
-    let spaced: String = ZH.chars().flat_map(|c| [c, ' ']).collect();
-    for zh in [ZH, spaced.as_str()] {
-        let v = suggest(&app, &tr, zh).await;
-        let s = &v["suggestions"][0];
-        assert_eq!(s["mn"], MN, "{v}");
-        assert_eq!((s["score"].as_f64(), s["coverage"].as_f64()), (Some(1.0), Some(1.0)));
-        assert_eq!(s["parts"][0]["from"], "memory");
-        assert_eq!(s["parts"][0]["reference"], approved["approval_no"]);
-        assert_eq!(v["unknown"], json!([]));
+        let (status, _) = send(
+            &app,
+            reqwest::Method::DELETE,
+            &format!("/api/v1/terms/{id}"),
+            &tr,
+            &json!({}),
+        )
+        .await;
+        assert_eq!(status, 204);
+        assert_eq!(app.count("terms"), 0);
+        let actions: Vec<String> = {
+            use signboard::db::schema::term_events::dsl as e;
+            let mut conn = app.conn();
+            e::term_events
+                .filter(e::term_id.eq(&id))
+                .order(e::at)
+                .select(e::action)
+                .load(&mut *conn)
+                .unwrap()
+        };
+        assert_eq!(actions.len(), 4);
+        assert!(
+            actions.contains(&"create".to_string()) && actions.contains(&"approve".to_string())
+        );
+        assert!(actions.contains(&"update".to_string()) && actions.contains(&"delete".to_string()));
     }
-    // A longer name reuses the remembered sign as a fragment; the rest is unknown.
-    let v = suggest(&app, &tr, &format!("{ZH}超市")).await;
-    assert_eq!(v["suggestions"][0]["mn"], MN);
-    assert_eq!(v["unknown"], json!(["超市"]));
-    // Reviewers do not ask for suggestions.
-    let (status, _) = body(app.post_json("/api/v1/translate/suggest", Some(&rev), &json!({"zh": ZH})).await).await;
-    assert_eq!(status, 403);
-});
+);
+
+backend_test!(
+    an_approved_sign_is_remembered_and_suggested_exactly,
+    |app| {
+        let m = app.merchant("m").await;
+        let tr = app.official("tr", "translator").await;
+        let rev = app.official("rev", "reviewer").await;
+        let id = app.submit_ok(&m, &application()).await;
+        app.act(&tr, &id, "confirm_translation", json!({})).await;
+        let approved = app.act(&rev, &id, "approve", json!({})).await;
+        assert_eq!(app.count("translation_memory"), 1);
+
+        // The same Chinese (spaces aside) answers the approved Mongolian exactly, with its reference.
+        let spaced: String = ZH.chars().flat_map(|c| [c, ' ']).collect();
+        for zh in [ZH, spaced.as_str()] {
+            let v = suggest(&app, &tr, zh).await;
+            let s = &v["suggestions"][0];
+            assert_eq!(s["mn"], MN, "{v}");
+            assert_eq!(
+                (s["score"].as_f64(), s["coverage"].as_f64()),
+                (Some(1.0), Some(1.0))
+            );
+            assert_eq!(s["parts"][0]["from"], "memory");
+            assert_eq!(s["parts"][0]["reference"], approved["approval_no"]);
+            assert_eq!(v["unknown"], json!([]));
+        }
+        // A longer name reuses the remembered sign as a fragment; the rest is unknown.
+        let v = suggest(&app, &tr, &format!("{ZH}超市")).await;
+        assert_eq!(v["suggestions"][0]["mn"], MN);
+        assert_eq!(v["unknown"], json!(["超市"]));
+        // Reviewers do not ask for suggestions.
+        let (status, _) = body(
+            app.post_json("/api/v1/translate/suggest", Some(&rev), &json!({"zh": ZH}))
+                .await,
+        )
+        .await;
+        assert_eq!(status, 403);
+    }
+);
 
 backend_test!(a_term_change_is_used_by_the_next_suggestion, |app| {
     let tr = app.official("tr", "translator").await;
@@ -148,21 +288,44 @@ backend_test!(a_term_change_is_used_by_the_next_suggestion, |app| {
     let naiman = approved_term(&app, &tr, "奈曼", NAIMAN).await;
     approved_term(&app, &tr, "商贸", TRADE).await;
     // Proposed terms are not used.
-    let (status, _) = body(app.post_json("/api/v1/terms", Some(&tr), &json!({"zh": "商店", "mn": SHOP})).await).await;
+    let (status, _) = body(
+        app.post_json(
+            "/api/v1/terms",
+            Some(&tr),
+            &json!({"zh": "商店", "mn": SHOP}),
+        )
+        .await,
+    )
+    .await;
     assert_eq!(status, 201);
     let v = suggest(&app, &tr, "奈曼商贸24小时商店").await;
     let s = &v["suggestions"][0];
     assert_eq!(s["mn"], format!("{NAIMAN} {TRADE} 24"), "{v}");
-    let from: Vec<&str> = s["parts"].as_array().unwrap().iter().map(|p| p["from"].as_str().unwrap()).collect();
+    let from: Vec<&str> = s["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["from"].as_str().unwrap())
+        .collect();
     assert_eq!(from, ["term", "term", "literal", "unknown"]);
     assert_eq!(v["unknown"], json!(["小时商店"]));
     assert_eq!(s["coverage"].as_f64(), Some(0.5));
 
     // The edited term is what the next suggestion says.
-    let (status, _) = send(&app, reqwest::Method::PATCH, &format!("/api/v1/terms/{naiman}"), &tr, &json!({"mn": format!("{NAIMAN} {CENTRE}"), "status": "approved"})).await;
+    let (status, _) = send(
+        &app,
+        reqwest::Method::PATCH,
+        &format!("/api/v1/terms/{naiman}"),
+        &tr,
+        &json!({"mn": format!("{NAIMAN} {CENTRE}"), "status": "approved"}),
+    )
+    .await;
     assert_eq!(status, 200);
     let v = suggest(&app, &tr, "奈曼商贸").await;
-    assert_eq!(v["suggestions"][0]["mn"], format!("{NAIMAN} {CENTRE} {TRADE}"));
+    assert_eq!(
+        v["suggestions"][0]["mn"],
+        format!("{NAIMAN} {CENTRE} {TRADE}")
+    );
 
     // A change another replica made (straight into the database) is seen too.
     {
@@ -178,15 +341,28 @@ backend_test!(a_term_change_is_used_by_the_next_suggestion, |app| {
             .unwrap();
     }
     let v = suggest(&app, &tr, "奈曼商店").await;
-    assert_eq!(v["suggestions"][0]["mn"], format!("{NAIMAN} {CENTRE} {SHOP}"));
+    assert_eq!(
+        v["suggestions"][0]["mn"],
+        format!("{NAIMAN} {CENTRE} {SHOP}")
+    );
 });
 
 backend_test!(an_import_with_one_bad_row_imports_nothing, |app| {
     let tr = app.official("tr", "translator").await;
-    let bad = format!("zh,mn,note\n奈曼,{NAIMAN},旗名\n商贸,{TRADE}abc,\n商店,{SHOP},\n奈曼,{NAIMAN},\n");
+    let bad =
+        format!("zh,mn,note\n奈曼,{NAIMAN},旗名\n商贸,{TRADE}abc,\n商店,{SHOP},\n奈曼,{NAIMAN},\n");
     let (status, v) = import(&app, &tr, &bad).await;
-    assert_eq!((status, error_code(&v).as_str()), (422, "invalid_import"), "{v}");
-    let lines: Vec<i64> = v["error"]["details"].as_array().unwrap().iter().map(|d| d["line"].as_i64().unwrap()).collect();
+    assert_eq!(
+        (status, error_code(&v).as_str()),
+        (422, "invalid_import"),
+        "{v}"
+    );
+    let lines: Vec<i64> = v["error"]["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["line"].as_i64().unwrap())
+        .collect();
     assert_eq!(lines, [3, 5]);
     assert_eq!(app.count("terms"), 0);
     assert_eq!(app.count("term_events"), 0);
@@ -203,10 +379,21 @@ backend_test!(an_import_with_one_bad_row_imports_nothing, |app| {
     let resp = app.get("/api/v1/terms/export", Some(&tr)).await;
     assert_eq!(resp.status(), 200);
     let csv = resp.text().await.unwrap();
-    assert!(csv.contains(&format!("奈曼,{NAIMAN},\"旗名, 地名\",,proposed")), "{csv}");
+    assert!(
+        csv.contains(&format!("奈曼,{NAIMAN},\"旗名, 地名\",,proposed")),
+        "{csv}"
+    );
 
     // Wrong type: 415; too large: 413.
-    let resp = app.client.post(app.url("/api/v1/terms/import")).bearer_auth(&tr).header("Content-Type", "application/json").body("{}").send().await.unwrap();
+    let resp = app
+        .client
+        .post(app.url("/api/v1/terms/import"))
+        .bearer_auth(&tr)
+        .header("Content-Type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 415);
     let huge = format!("zh,mn\n{}", "奈曼,x\n".repeat(200_000));
     let (status, v) = import(&app, &tr, &huge).await;
@@ -219,13 +406,27 @@ fn spec(zh: &str, mn: &str) -> Value {
 }
 
 fn t3(v: &Value) -> Vec<Value> {
-    v["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "T3").cloned().collect()
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "T3")
+        .cloned()
+        .collect()
 }
 
 backend_test!(rule_t3_fires_on_an_inconsistent_pair_only, |app| {
     let tr = app.official("tr", "translator").await;
     // With an empty base T3 is silent.
-    let (_, v) = body(app.post_json("/api/v1/check", None, &spec(ZH, &format!("{TRADE} {CENTRE}"))).await).await;
+    let (_, v) = body(
+        app.post_json(
+            "/api/v1/check",
+            None,
+            &spec(ZH, &format!("{TRADE} {CENTRE}")),
+        )
+        .await,
+    )
+    .await;
     assert!(t3(&v).is_empty());
 
     approved_term(&app, &tr, "奈曼", NAIMAN).await;
@@ -233,12 +434,26 @@ backend_test!(rule_t3_fires_on_an_inconsistent_pair_only, |app| {
     assert_eq!(status, 200);
     assert!(t3(&v).is_empty(), "{v}");
 
-    let (_, v) = body(app.post_json("/api/v1/check", None, &spec(ZH, &format!("{TRADE} {CENTRE}"))).await).await;
+    let (_, v) = body(
+        app.post_json(
+            "/api/v1/check",
+            None,
+            &spec(ZH, &format!("{TRADE} {CENTRE}")),
+        )
+        .await,
+    )
+    .await;
     let found = t3(&v);
     assert_eq!(found.len(), 1, "{v}");
-    assert_eq!((found[0]["severity"].as_str(), found[0]["code"].as_str()), (Some("warning"), Some("term_mismatch")));
+    assert_eq!(
+        (found[0]["severity"].as_str(), found[0]["code"].as_str()),
+        (Some("warning"), Some("term_mismatch"))
+    );
     let message = found[0]["message"].as_str().unwrap();
-    assert!(message.contains("奈曼") && message.contains(NAIMAN), "{message}");
+    assert!(
+        message.contains("奈曼") && message.contains(NAIMAN),
+        "{message}"
+    );
     assert_eq!(found[0]["expected"]["mn"], NAIMAN);
 
     // The submission's own check runs T3 too, and stores it with the revision.
@@ -259,7 +474,8 @@ backend_test!(the_migration_remembers_signs_approved_before_it, |app| {
     let tr = app.official("tr", "translator").await;
     let rev = app.official("rev", "reviewer").await;
     let approved = app.submit_ok(&m, &application()).await;
-    app.act(&tr, &approved, "confirm_translation", json!({})).await;
+    app.act(&tr, &approved, "confirm_translation", json!({}))
+        .await;
     app.act(&rev, &approved, "approve", json!({})).await;
     let _pending = app.submit_ok(&m, &application()).await;
     // Back to the database before the migration, then the migration again: its backfill
