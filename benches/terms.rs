@@ -48,17 +48,19 @@ fn base() -> (Vec<(String, String)>, Vec<MemoryRow>) {
     let terms: Vec<(String, String)> = (0..20_000)
         .map(|_| {
             let len = 2 + (g.next() % 3) as usize;
-            (g.han(len), g.mongolian(1 + (g.next() % 2) as usize))
+            let words = 1 + (g.next() % 2) as usize;
+            (g.han(len), g.mongolian(words))
         })
         .collect();
     let memory: Vec<MemoryRow> = (0..100_000)
         .map(|i| {
             let len = 4 + (g.next() % 7) as usize;
+            let words = 2 + (g.next() % 3) as usize;
             MemoryRow {
                 application_id: format!("app-{i}"),
                 approval_no: format!("奈民委牌审〔2025〕{i:05}号"),
                 zh: g.han(len),
-                mn: g.mongolian(2 + (g.next() % 3) as usize),
+                mn: g.mongolian(words),
                 approved_at: chrono::NaiveDateTime::default(),
             }
         })

@@ -83,6 +83,11 @@ pub struct Piece {
     pub rank: u8,
 }
 
+/// Chinese characters left uncovered, pieces used, sum of their ranks: compared in that order.
+type Cost = (usize, usize, u32);
+/// The first piece of the best cover from a position: its length in chars and its rank.
+type Step = Option<(usize, u8)>;
+
 /// Cuts `text` into dictionary entries: the cover that leaves the fewest Chinese characters
 /// uncovered, then uses the fewest (so the longest) entries, then prefers lower ranks.
 /// `lookup` answers the rank of a substring that is an entry; `lengths` are the entry lengths
@@ -96,7 +101,7 @@ pub fn segment(text: &str, lengths: &[usize], lookup: impl Fn(&str) -> Option<u8
     let chars: Vec<char> = text.chars().collect();
     let n = chars.len();
     // best[i]: the cost of the best cover of chars[i..] and its first step.
-    let mut best: Vec<((usize, usize, u32), Option<(usize, u8)>)> = vec![((0, 0, 0), None); n + 1];
+    let mut best: Vec<(Cost, Step)> = vec![((0, 0, 0), None); n + 1];
     for i in (0..n).rev() {
         let (u, p, r) = best[i + 1].0;
         let mut here = ((u + usize::from(is_han(chars[i])), p, r), None);

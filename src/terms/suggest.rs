@@ -66,7 +66,7 @@ impl MemoryIndex {
         }
         for list in by_zh.values_mut() {
             // Stable: among equally frequent forms the first approved stays first.
-            list.sort_by(|a, b| b.count.cmp(&a.count));
+            list.sort_by_key(|r| std::cmp::Reverse(r.count));
         }
         let lengths = crate::rules::key_lengths(by_zh.keys().map(String::as_str))
             .into_iter()
