@@ -129,11 +129,13 @@ async fn api_not_found(req: HttpRequest, api: Option<web::Data<OpenApi>>) -> Htt
     response
 }
 
-/// The methods the description documents for `path`, upper-case.
+/// The methods the description documents for `path`, upper-case. A literal route
+/// (`/terms/export`) hides a template that would also match it (`/terms/{id}`), as in routing.
 fn allowed_methods(api: &OpenApi, path: &str) -> Vec<String> {
     let mut out = Vec::new();
+    let literal = api.paths.paths.contains_key(path);
     for (pattern, item) in &api.paths.paths {
-        if !path_matches(pattern, path) {
+        if !path_matches(pattern, path) || (literal && pattern != path) {
             continue;
         }
         let methods = [

@@ -345,6 +345,16 @@ backend_test!(an_import_with_one_bad_row_imports_nothing, |app| {
         "{csv}"
     );
 
+    // A literal route is not taken for `/terms/{id}`: only its own methods are allowed.
+    let resp = app
+        .client
+        .request(reqwest::Method::OPTIONS, app.url("/api/v1/terms/export"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 405);
+    assert_eq!(resp.headers()["allow"], "GET");
+
     // Wrong type: 415; too large: 413.
     let resp = app
         .client
