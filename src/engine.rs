@@ -3,11 +3,11 @@
 //! preview draws with, so preview and check never disagree.
 
 use serde::Serialize;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use utoipa::ToSchema;
 
 use crate::render::{self, Fonts, PreviewCache};
-use crate::rules::{self, Profile, ValidSpec};
+use crate::rules::{self, Profile, TermBase, ValidSpec};
 use crate::spec::{DesignInfo, Finding, Layout, SignSpec, Verdict};
 
 /// The outcome of checking one revision: the layout that was checked (given or composed)
@@ -24,6 +24,8 @@ pub struct Engine {
     profile: Profile,
     fonts: Arc<Fonts>,
     previews: PreviewCache,
+    /// The approved terms T3 checks against; replaced whole when the term base changes.
+    terms: RwLock<Arc<TermBase>>,
 }
 
 impl Engine {
@@ -32,7 +34,29 @@ impl Engine {
             profile,
             fonts,
             previews: PreviewCache::new(128),
+            terms: RwLock::new(Arc::new(TermBase::default())),
         }
+    }
+
+    /// The approved terms the checks use from now on.
+    pub fn set_terms(&self, terms: Arc<TermBase>) {
+        match self.terms.write() {
+            Ok(mut guard) => *guard = terms,
+            Err(poisoned) => *poisoned.into_inner() = terms,
+        }
+    }
+
+    /// The approved terms the checks use now.
+    pub fn terms(&self) -> Arc<TermBase> {
+        match self.terms.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// R2 and R2a on a Mongolian text alone, measured with the shipped fonts.
+    pub fn mongolian_findings(&self, mn: &str) -> Vec<Finding> {
+        rules::mongolian_findings(mn, self.fonts.as_ref(), &self.profile)
     }
 
     pub fn profile(&self) -> &Profile {
@@ -51,7 +75,14 @@ impl Engine {
             layout: Some(layout.clone()),
             ..spec.spec().clone()
         };
-        let report = rules::check(&checked, designs, self.fonts.as_ref(), &self.profile);
+        let terms = self.terms();
+        let report = rules::check_with_terms(
+            &checked,
+            designs,
+            self.fonts.as_ref(),
+            &self.profile,
+            &terms,
+        );
         Evaluation {
             layout: Some(layout),
             verdict: report.verdict,

@@ -95,6 +95,8 @@ error_codes! {
     AlreadyExtended,
     InvalidExtensionDays,
     InvalidAssignee,
+    InvalidTerm,
+    InvalidImport,
     // 429
     TooManyAttempts,
     TooManyRegistrations,
@@ -148,6 +150,8 @@ impl ErrorCode {
             | AlreadyExtended
             | InvalidExtensionDays
             | InvalidAssignee => StatusCode::UNPROCESSABLE_ENTITY,
+            | InvalidTerm
+            | InvalidImport => StatusCode::UNPROCESSABLE_ENTITY,
             TooManyAttempts | TooManyRegistrations => StatusCode::TOO_MANY_REQUESTS,
             InternalError => StatusCode::INTERNAL_SERVER_ERROR,
             ServiceUnavailable | ServiceBusy => StatusCode::SERVICE_UNAVAILABLE,
@@ -205,6 +209,8 @@ impl ErrorCode {
             AlreadyExtended => "办理期限已经延长过一次，不能再次延长",
             InvalidExtensionDays => "延长的天数超出允许的范围",
             InvalidAssignee => "承办人须为在职的工作人员",
+            InvalidTerm => "术语内容有误",
+            InvalidImport => "导入的文件有误，没有导入任何术语",
             TooManyAttempts => "尝试次数过多，请稍后再试",
             TooManyRegistrations => "注册过于频繁，请稍后再试",
             InternalError => "服务器内部错误，请稍后再试",

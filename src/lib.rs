@@ -20,6 +20,7 @@ pub mod rules;
 pub mod spec;
 pub mod stats;
 pub mod storage;
+pub mod terms;
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
@@ -111,9 +112,15 @@ pub fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<Services, StartE
         notices: Arc::new(notices),
     };
     reproject_clocks(&db, &workflow)?;
+    let engine = Arc::new(Engine::new(profile, Arc::new(fonts)));
+    let terms = {
+        let mut conn = db.get().map_err(|e| StartError(e.to_string()))?;
+        terms::Terms::load(&mut conn, &engine)
+            .map_err(|e| StartError(format!("cannot load the term base: {e}")))?
+    };
     let state = web::Data::new(AppState {
         db,
-        engine: Arc::new(Engine::new(profile, Arc::new(fonts))),
+        engine,
         keys: Keys::new(&secret),
         accounts,
         workflow,
@@ -121,6 +128,7 @@ pub fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<Services, StartE
         decode: DecodeBudget::new(config.decode_memory_mb, config.decode_wait),
         clock,
         calendar,
+        terms,
     });
     Ok(Services { state, config })
 }

@@ -148,7 +148,49 @@ diesel::table! {
     }
 }
 
-diesel::joinable!(applications -> users (merchant_id));
+diesel::table! {
+    terms (id) {
+        id -> Text,
+        zh -> Text,
+        mn -> Text,
+        note -> Text,
+        source -> Text,
+        status -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    term_events (id) {
+        id -> Text,
+        term_id -> Text,
+        actor_id -> Text,
+        action -> Text,
+        details -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    translation_memory (application_id) {
+        application_id -> Text,
+        approval_no -> Text,
+        zh -> Text,
+        mn -> Text,
+        approved_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    term_versions (name) {
+        name -> Text,
+        n -> BigInt,
+    }
+}
+
 diesel::table! {
     reminders (application_id, event, due_on) {
         application_id -> Text,
@@ -158,6 +200,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(applications -> users (merchant_id));
 diesel::joinable!(revisions -> applications (application_id));
 diesel::joinable!(attachments -> applications (application_id));
 diesel::joinable!(events -> applications (application_id));
@@ -176,4 +219,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     stat_counts,
     notifications,
     reminders,
+    terms,
+    term_events,
+    translation_memory,
+    term_versions,
 );

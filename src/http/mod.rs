@@ -11,6 +11,7 @@ pub mod notifications;
 pub mod openapi;
 pub mod preview;
 pub mod public;
+pub mod terms;
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::header::{self, HeaderValue};
@@ -58,6 +59,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Working days: holidays and make-up days.
     pub calendar: Arc<Calendar>,
+    /// The term base and translation memory, with their in-memory indexes.
+    pub terms: crate::terms::Terms,
 }
 
 /// Largest JSON body (a sign spec with long texts fits many times over).
@@ -97,6 +100,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(notifications::read_all)
                 .service(notifications::troubled)
                 .service(notifications::resend)
+                .service(terms::list)
+                .service(terms::create)
+                .service(terms::export)
+                .service(terms::import)
+                .service(terms::update)
+                .service(terms::delete)
+                .service(terms::suggest)
                 .service(openapi::serve)
                 .default_service(web::to(api_not_found)),
         );
@@ -126,11 +136,13 @@ async fn api_not_found(req: HttpRequest, api: Option<web::Data<OpenApi>>) -> Htt
     response
 }
 
-/// The methods the description documents for `path`, upper-case.
+/// The methods the description documents for `path`, upper-case. A literal route
+/// (`/terms/export`) hides a template that would also match it (`/terms/{id}`), as in routing.
 fn allowed_methods(api: &OpenApi, path: &str) -> Vec<String> {
     let mut out = Vec::new();
+    let literal = api.paths.paths.contains_key(path);
     for (pattern, item) in &api.paths.paths {
-        if !path_matches(pattern, path) {
+        if !path_matches(pattern, path) || (literal && pattern != path) {
             continue;
         }
         let methods = [

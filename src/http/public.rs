@@ -76,6 +76,7 @@ pub async fn check(
             format!("每份申请最多上传 {MAX_FILES} 张设计图"),
         )])?;
     }
+    state.terms.before_check(&state.db, &state.engine).await;
     let engine = state.engine.clone();
     let evaluation = web::block(move || engine.evaluate(&spec, &designs))
         .await

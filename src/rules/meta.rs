@@ -89,6 +89,11 @@ pub(crate) const META: &[RuleMeta] = &[
         messages: &[m("banned_term", "banned_term", &["field", "term"])],
     },
     RuleMeta {
+        id: "T3",
+        enforced_by: EnforcedBy::Check,
+        messages: &[m("term_mismatch", "term_mismatch", &["term", "expected"])],
+    },
+    RuleMeta {
         id: "R3",
         enforced_by: EnforcedBy::Check,
         messages: &[m("order", "order", &[])],

@@ -13,12 +13,16 @@ mod layout;
 mod meta;
 mod notices;
 mod profile;
+mod terms;
 mod text;
 mod validate;
 
 pub use catalogue::{catalogue, Catalogue, CatalogueCode, CatalogueRule, CatalogueSource};
 pub use notices::{NoticeTemplate, NOTICE_PLACEHOLDERS, SMS_CHARS};
+pub(crate) use hanzi::is_han;
 pub use profile::{Band, EnforcedBy, Profile, ProfileError, Source, Thresholds};
+pub use terms::{key_lengths, segment, squeeze_spaces, Piece, TermBase};
+pub(crate) use text::{is_cyrillic, is_latin_letter, is_mongolian_letter};
 pub use validate::{has_control_chars, validate, InvalidField, ValidSpec};
 
 use crate::spec::{DesignInfo, Finding, SignSpec, TextMeasurer, Verdict};
@@ -51,9 +55,10 @@ pub struct Report {
     pub profile: ProfileRef,
 }
 
-/// Every rule at once, findings in catalogue order (R1, R2, R2a, T1, T2, R15, R3 … L2, I3,
-/// I4). Layout rules are skipped when `spec.layout` is `None` (the caller composes a layout
-/// first); R5 judges the arrangement and runs either way.
+/// Every rule at once, findings in catalogue order (R1, R2, R2a, T1, T2, R15, T3, R3 … L2,
+/// I3, I4); T3 runs only with terms ([`check_with_terms`]). Layout rules are skipped when
+/// `spec.layout` is `None` (the caller composes a layout first); R5 judges the arrangement and
+/// runs either way.
 ///
 /// Expects a spec that passed [`validate`]; on any other spec it still returns a report and
 /// never panics, but the findings may be meaningless.
@@ -63,8 +68,20 @@ pub fn check(
     measurer: &dyn TextMeasurer,
     profile: &Profile,
 ) -> Report {
+    check_with_terms(spec, designs, measurer, profile, &TermBase::default())
+}
+
+/// [`check`] with the commission's approved terms, so that T3 runs too.
+pub fn check_with_terms(
+    spec: &SignSpec,
+    designs: &[DesignInfo],
+    measurer: &dyn TextMeasurer,
+    profile: &Profile,
+    terms: &TermBase,
+) -> Report {
     let mut out = Findings::new(profile);
     text::check(spec, measurer, &mut out);
+    terms::t3(spec, terms, &mut out);
     layout::check(spec, measurer, &mut out);
     design::check(spec, designs, &mut out);
     let findings = out.finish();
@@ -73,6 +90,18 @@ pub fn check(
         findings,
         profile: ProfileRef::of(profile),
     }
+}
+
+/// The findings of R2 and R2a on a Mongolian text alone (a term of the term base): what the
+/// sign's Mongolian would be refused or warned for, and whether the shipped font draws it.
+pub fn mongolian_findings(
+    mn: &str,
+    measurer: &dyn TextMeasurer,
+    profile: &Profile,
+) -> Vec<Finding> {
+    let mut out = Findings::new(profile);
+    text::mongolian(mn, measurer, &mut out);
+    out.finish()
 }
 
 /// Checks the data the rules are built on: the embedded profile, the 《通用规范汉字表》 list

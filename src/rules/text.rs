@@ -123,7 +123,29 @@ fn r2(mn: &str, out: &mut Findings<'_>) {
 }
 
 fn r2a(spec: &SignSpec, measurer: &dyn TextMeasurer, out: &mut Findings<'_>) {
-    let chars: Vec<char> = spec.texts.mn.chars().collect();
+    let block = spec.layout.as_ref().and_then(|l| l.block(Script::Mn));
+    let (orientation, size) = match block {
+        Some(b) if b.font_size_mm.is_finite() && b.font_size_mm > 0.0 => {
+            (b.orientation, b.font_size_mm)
+        }
+        _ => (Orientation::Vertical, 100.0),
+    };
+    r2a_text(&spec.texts.mn, (orientation, size), measurer, out);
+}
+
+/// R2 and R2a on a Mongolian text alone (a term of the term base, say), drawn vertically.
+pub(crate) fn mongolian(mn: &str, measurer: &dyn TextMeasurer, out: &mut Findings<'_>) {
+    r2(mn, out);
+    r2a_text(mn, (Orientation::Vertical, 100.0), measurer, out);
+}
+
+fn r2a_text(
+    mn: &str,
+    (orientation, size): (Orientation, f64),
+    measurer: &dyn TextMeasurer,
+    out: &mut Findings<'_>,
+) {
+    let chars: Vec<char> = mn.chars().collect();
     let mut fvs_orphan = Vec::new();
     let mut mvs_misplaced = Vec::new();
     let mut nnbsp_misplaced = Vec::new();
@@ -165,15 +187,8 @@ fn r2a(spec: &SignSpec, measurer: &dyn TextMeasurer, out: &mut Findings<'_>) {
         }
     }
 
-    let block = spec.layout.as_ref().and_then(|l| l.block(Script::Mn));
-    let (orientation, size) = match block {
-        Some(b) if b.font_size_mm.is_finite() && b.font_size_mm > 0.0 => {
-            (b.orientation, b.font_size_mm)
-        }
-        _ => (Orientation::Vertical, 100.0),
-    };
     if measurer
-        .measure(Script::Mn, &spec.texts.mn, orientation, size)
+        .measure(Script::Mn, mn, orientation, size)
         .has_notdef
     {
         out.push(

@@ -11,6 +11,7 @@ import { renderUserBox, onSessionEnd, onSessionStart, onPasswordRequired, onPass
 import { usersView } from './users.js';
 import { notificationsView } from './notify.js';
 import { dueCell, clockFacts, holderPanel } from './clock.js';
+import { suggestionBox } from './suggest.js';
 
 const main = document.getElementById('main');
 const OFFICIAL = ['translator', 'reviewer', 'admin'];
@@ -169,7 +170,12 @@ async function queueView() {
   );
 
   const parts = [heading(1, '审批工作台', MN.console), banner()];
-  if (s.role === 'admin') parts.push(h('p', {}, h('a', { href: '#/users', class: 'button', text: '管理工作人员账号' }), ' ', h('a', { href: '#/notifications', class: 'button', text: '通知投递' })));
+  const links = [h('a', { href: '/terms.html', class: 'button', text: '术语库' })];
+  if (s.role === 'admin') {
+    links.push(' ', h('a', { href: '#/users', class: 'button', text: '管理工作人员账号' }));
+    links.push(' ', h('a', { href: '#/notifications', class: 'button', text: '通知投递' }));
+  }
+  parts.push(h('p', { class: 'actions' }, links));
   parts.push(tools, csvMsg, filters, tabs, table, pager);
   replace(main, ...parts);
 
@@ -390,8 +396,14 @@ function translatorPanel(d, rev, msg) {
     }, 300);
     ta.addEventListener('input', live);
     live();
+    const take = (mn) => {
+      ta.value = mn;
+      ta.focus();
+      live();
+    };
     append(box, [
       h('h3', { text: '提供蒙古文译文' }),
+      suggestionBox(rev.spec.texts.zh, take),
       field('蒙古文译文', ta, '按店铺汉文名称翻译，提交后即视为已确认的译文'),
       h('div', { class: 'preview-frame' }, img, state),
       found,

@@ -19,5 +19,6 @@ mod startup;
 mod states;
 mod stats;
 mod storage;
+mod terms;
 mod uploads;
 mod workflow;

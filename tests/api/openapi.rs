@@ -38,7 +38,7 @@ backend_test!(openapi_describes_every_route_and_only_those, |app| {
     }
     // The description comes from the route list itself (`http::routes`); every route of the
     // service is in it …
-    assert_eq!(documented.len(), 28, "{documented:?}");
+    assert_eq!(documented.len(), 35, "{documented:?}");
     assert!(documented.contains(&("get".to_owned(), "/healthz".to_owned())));
     // … and each documented route is really served: no `route_not_found` for any of them.
     for (method, path) in &documented {

@@ -1,6 +1,7 @@
 //! A transition of an existing application: checked against the workflow table, then written
 //! as one transaction (compare-and-set on the version, the new revision if any, the row, the
-//! counts, the event, on approval the next approval number of the year, and the notifications).
+//! counts, the event, on approval the next approval number of the year and the approved pair in
+//! the translation memory, and the notifications).
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -23,6 +24,7 @@ use crate::auth::{Role, User};
 use crate::db::schema::applications;
 use crate::db::{bump_count, next_approval_seq, write_tx, DbConn};
 use crate::error::AppError;
+use crate::terms::memory::MemoryRow;
 
 type Result<T> = std::result::Result<T, TransitionError>;
 
@@ -141,6 +143,7 @@ pub fn apply_transition(
             let (year, _) = settings.local_year_month(now);
             let seq = next_approval_seq(conn, year)?;
             outcome.approval_no = Some(settings.approval_no(year, seq));
+            remember(conn, &app, revision, outcome.approval_no.as_deref(), naive)?;
         }
         update_row(conn, &app, input.form, &outcome, naive)?;
         count(conn, &app, input.form, &outcome)?;
@@ -161,6 +164,27 @@ pub fn apply_transition(
             approval_no: outcome.approval_no,
         })
     })
+}
+
+/// The approved pair (Chinese → confirmed Mongolian) joins the translation memory, in the
+/// approval's transaction.
+fn remember(
+    conn: &mut DbConn,
+    app: &ApplicationRow,
+    revision: i32,
+    approval_no: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<()> {
+    let spec = get_revision(conn, &app.id, revision)?.spec()?;
+    let row = MemoryRow {
+        application_id: app.id.clone(),
+        approval_no: approval_no.unwrap_or_default().to_owned(),
+        zh: spec.texts.zh,
+        mn: spec.texts.mn,
+        approved_at: now,
+    };
+    crate::terms::memory::record(conn, &row)?;
+    Ok(())
 }
 
 /// Stores the new revision, if any; answers the current revision number and whether the

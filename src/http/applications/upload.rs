@@ -67,6 +67,7 @@ pub async fn prepare_revision(
     designs: Vec<(String, Vec<u8>)>,
     carried: Vec<DesignInfo>,
 ) -> AppResult<Prepared> {
+    state.terms.before_check(&state.db, &state.engine).await;
     let max_alloc = state.decode.total_bytes();
     let (designs, worst) = web::block(move || {
         let mut worst: Option<(String, images::Probe)> = None;
