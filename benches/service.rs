@@ -101,6 +101,9 @@ fn setup() -> Bench {
         glyph_cache_mb: signboard::render::DEFAULT_GLYPH_CACHE_MB,
         argon2_memory_kib: signboard::auth::password::DEFAULT_MEMORY_KIB,
         accounts: Default::default(),
+        office_name: "奈曼旗民族事务委员会".into(),
+        public_url: "http://127.0.0.1:8080".into(),
+        signing_key: None,
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)

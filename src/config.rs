@@ -74,6 +74,16 @@ pub struct Settings {
     /// Memory for rasterized glyphs shared by all previews, in MB (0: no cache).
     #[arg(long, env = "SIGNBOARD_GLYPH_CACHE_MB", default_value_t = crate::render::DEFAULT_GLYPH_CACHE_MB)]
     pub glyph_cache_mb: usize,
+    /// The issuing office printed on decisions and certificates.
+    #[arg(long, env = "SIGNBOARD_OFFICE_NAME", default_value = "奈曼旗民族事务委员会")]
+    pub office_name: String,
+    /// The address the public reaches the service at; QR codes point to `{this}/v/{token}`.
+    #[arg(long, env = "SIGNBOARD_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    pub public_url: String,
+    /// Ed25519 seed (base64url of 32 bytes) signing verification records; generated once and
+    /// kept in the data dir (mode 0600) when absent.
+    #[arg(long, env = "SIGNBOARD_SIGNING_KEY", hide_env_values = true)]
+    pub signing_key: Option<String>,
 }
 
 /// Settings checked and turned into values the service uses.
@@ -106,6 +116,12 @@ pub struct Config {
     pub argon2_memory_kib: u32,
     /// Hashing concurrency, registration and login limits.
     pub accounts: AccountSettings,
+    /// The issuing office printed on documents.
+    pub office_name: String,
+    /// Where the public reaches the service (no trailing slash).
+    pub public_url: String,
+    /// The Ed25519 seed of the verification records (base64url); `None`: the data dir's.
+    pub signing_key: Option<String>,
 }
 
 impl Settings {
@@ -151,6 +167,9 @@ impl Settings {
                 register_limit: self.register_limit,
                 ..AccountSettings::default()
             },
+            office_name: self.office_name,
+            public_url: self.public_url.trim_end_matches('/').to_owned(),
+            signing_key: self.signing_key.filter(|s| !s.is_empty()),
         })
     }
 }

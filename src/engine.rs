@@ -35,6 +35,11 @@ impl Engine {
         }
     }
 
+    /// The shipped fonts (shared with the PDF documents).
+    pub fn fonts(&self) -> &Arc<Fonts> {
+        &self.fonts
+    }
+
     pub fn profile(&self) -> &Profile {
         &self.profile
     }

@@ -9,15 +9,19 @@ pub mod auth;
 pub mod calendar;
 pub mod config;
 pub mod contact;
+pub mod documents;
 pub mod db;
 pub mod engine;
 pub mod error;
 pub mod http;
 pub mod render;
+pub mod register;
 pub mod rules;
+pub mod signing;
 pub mod spec;
 pub mod stats;
 pub mod storage;
+pub mod verify;
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
@@ -95,23 +99,35 @@ pub fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<Services, StartE
         }
     }
     let secret = jwt_secret(&config)?;
+    let seal = match &config.signing_key {
+        Some(seed) => signing::Seal::from_seed_b64(seed),
+        None => signing::Seal::load_or_generate(&config.data_dir),
+    }
+    .map_err(|e| StartError(format!("signing key: {e}")))?;
     let store = FileStore::open(&config.data_dir)
         .map_err(|e| StartError(format!("cannot prepare file store: {e}")))?;
     let accounts = auth::Accounts::new(hasher, &config.accounts)
         .map_err(|e| StartError(format!("cannot prepare password hashing: {e}")))?;
+    let fonts = Arc::new(fonts);
+    let pdf_fonts = documents::PdfFonts::load(&config.fonts_dir, fonts.clone())
+        .map_err(|e| StartError(format!("fonts for documents: {e}")))?;
     let state = web::Data::new(AppState {
         db,
-        engine: Arc::new(Engine::new(profile, Arc::new(fonts))),
+        engine: Arc::new(Engine::new(profile, fonts)),
         keys: Keys::new(&secret),
         accounts,
         workflow: WorkflowSettings {
             timezone: config.timezone,
             approval_prefix: config.approval_prefix.clone(),
+            office_name: config.office_name.clone(),
+            public_url: config.public_url.clone(),
+            seal: Arc::new(seal),
         },
         store,
         decode: DecodeBudget::new(config.decode_memory_mb, config.decode_wait),
         clock,
         calendar: Arc::new(calendar),
+        pdf_fonts: Arc::new(pdf_fonts),
     });
     Ok(Services { state, config })
 }

@@ -74,6 +74,17 @@ pub enum TransitionRequest {
     },
     Resubmit(Decision),
     Withdraw(Decision),
+    /// The office withdraws an approval; `reason` (or the comment) is required.
+    Revoke {
+        #[serde(flatten)]
+        decision: Decision,
+        #[serde(default)]
+        #[schema(
+            max_length = 2000,
+            pattern = "^[^\\u0000-\\u0009\\u000B-\\u001F\\u007F-\\u009F]*$"
+        )]
+        reason: Option<String>,
+    },
 }
 
 impl TransitionRequest {
@@ -87,6 +98,7 @@ impl TransitionRequest {
             TransitionRequest::RequestChanges { .. } => Action::RequestChanges,
             TransitionRequest::Resubmit(_) => Action::Resubmit,
             TransitionRequest::Withdraw(_) => Action::Withdraw,
+            TransitionRequest::Revoke { .. } => Action::Revoke,
         }
     }
 
@@ -99,7 +111,8 @@ impl TransitionRequest {
             | TransitionRequest::Resubmit(d)
             | TransitionRequest::Withdraw(d)
             | TransitionRequest::SupplyTranslation { decision: d, .. }
-            | TransitionRequest::RequestChanges { decision: d, .. } => d,
+            | TransitionRequest::RequestChanges { decision: d, .. }
+            | TransitionRequest::Revoke { decision: d, .. } => d,
         }
     }
 
@@ -107,11 +120,15 @@ impl TransitionRequest {
         self.decision().expected_version
     }
 
-    /// The comment, when it is not blank.
+    /// The comment, when it is not blank; for a revocation, its reason (or else the comment).
     pub fn comment(&self) -> Option<&str> {
-        self.decision()
-            .comment
-            .as_deref()
+        let reason = match self {
+            TransitionRequest::Revoke { reason, .. } => reason.as_deref(),
+            _ => None,
+        };
+        reason
+            .filter(|r| !r.trim().is_empty())
+            .or(self.decision().comment.as_deref())
             .filter(|c| !c.trim().is_empty())
     }
 
@@ -159,6 +176,12 @@ impl TransitionRequest {
         };
         if let Some(c) = &self.decision().comment {
             text("comment".into(), c, MAX_COMMENT_CHARS, "说明", true);
+        }
+        if let TransitionRequest::Revoke {
+            reason: Some(r), ..
+        } = self
+        {
+            text("reason".into(), r, MAX_COMMENT_CHARS, "撤销理由", true);
         }
         let items = self.items();
         for (i, item) in items.iter().enumerate() {

@@ -63,7 +63,7 @@ impl Guard {
             Guard::NoErrorFinding => "该牌匾仍有不符合规定的问题，不能批准",
             Guard::NotYetConfirmed => "蒙古文译文已经确认过了",
             Guard::TranslationPresent => "还没有蒙古文译文，无法确认",
-            Guard::ReasonGiven => "不予批准时必须写明理由",
+            Guard::ReasonGiven => "不予批准或撤销批准时必须写明理由",
             Guard::ItemsGiven => "退回修改时请逐条写明需要修改的内容",
             Guard::MongolianGiven => "请填写蒙古文译文",
         }
@@ -183,6 +183,13 @@ pub const TABLE: &[Transition] = &[
         target: Target::To(Status::Withdrawn),
         guards: &[],
     },
+    Transition {
+        action: Action::Revoke,
+        from: &[Status::Approved],
+        roles: &[Reviewer, Admin],
+        target: Target::To(Status::Revoked),
+        guards: &[Guard::ReasonGiven],
+    },
 ];
 
 /// Why a move by role and state is not allowed.
@@ -298,10 +305,18 @@ mod tests {
     };
 
     #[test]
-    fn final_states_have_no_way_out() {
+    fn final_states_have_no_way_out_but_the_revocation_of_an_approval() {
         for s in Status::ALL.into_iter().filter(|s| s.is_final()) {
             for role in [Merchant, Translator, Reviewer, Admin] {
-                assert!(available(s, role, &OPEN).is_empty(), "{s:?} {role:?}");
+                let actions: Vec<Action> = available(s, role, &OPEN)
+                    .into_iter()
+                    .map(|o| o.action)
+                    .collect();
+                let expected = match (s, role) {
+                    (Status::Approved, Reviewer | Admin) => vec![Action::Revoke],
+                    _ => vec![],
+                };
+                assert_eq!(actions, expected, "{s:?} {role:?}");
             }
         }
     }

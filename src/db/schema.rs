@@ -51,6 +51,8 @@ diesel::table! {
         decided_month -> Nullable<Integer>,
         updated_at -> Timestamp,
         idempotency_key -> Nullable<Text>,
+        reference -> Text,
+        replaces -> Nullable<Text>,
     }
 }
 
@@ -119,6 +121,46 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reference_counters (year) {
+        year -> Integer,
+        last_seq -> Integer,
+    }
+}
+
+diesel::table! {
+    approvals (application_id) {
+        application_id -> Text,
+        approval_no -> Text,
+        reference -> Text,
+        token -> Text,
+        token_hash -> Text,
+        revision -> Integer,
+        decided_at -> Timestamp,
+        decided_year -> Integer,
+        shop_name -> Text,
+        address -> Text,
+        township -> Text,
+        licence_masked -> Text,
+        text_zh -> Text,
+        text_mn -> Text,
+        canonical -> Text,
+        signature -> Text,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_reason -> Nullable<Text>,
+        replaced_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    documents (application_id, kind) {
+        application_id -> Text,
+        kind -> Text,
+        first_issued_at -> Timestamp,
+        issued_to -> Text,
+    }
+}
+
 diesel::joinable!(applications -> users (merchant_id));
 diesel::joinable!(revisions -> applications (application_id));
 diesel::joinable!(attachments -> applications (application_id));
@@ -134,4 +176,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     approval_counters,
     stat_counts,
+    reference_counters,
+    approvals,
+    documents,
 );

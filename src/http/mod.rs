@@ -5,11 +5,14 @@ pub mod accounts;
 pub mod applications;
 pub mod calendar;
 pub mod disposition;
+pub mod documents;
 pub mod extract;
 pub mod middleware;
 pub mod openapi;
 pub mod preview;
 pub mod public;
+pub mod register;
+pub mod verify;
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::header::{self, HeaderValue};
@@ -57,6 +60,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Working days: holidays and make-up days.
     pub calendar: Arc<Calendar>,
+    /// The fonts the PDF documents embed.
+    pub pdf_fonts: Arc<crate::documents::PdfFonts>,
 }
 
 /// Largest JSON body (a sign spec with long texts fits many times over).
@@ -90,6 +95,12 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(public::rules)
                 .service(public::approval_stats)
                 .service(calendar::year)
+                .service(documents::list)
+                .service(documents::pdf)
+                .service(verify::key)
+                .service(verify::lookup)
+                .service(verify::preview)
+                .service(register::page)
                 .service(openapi::serve)
                 .default_service(web::to(api_not_found)),
         );
@@ -205,7 +216,15 @@ pub fn security_headers() -> DefaultHeaders {
 
 /// The portal and console pages, and the fonts they use.
 pub fn static_files(cfg: &mut web::ServiceConfig, static_dir: PathBuf, fonts_dir: PathBuf) {
-    cfg.service(actix_files::Files::new("/fonts", fonts_dir))
+    let verify_page = static_dir.join("verify.html");
+    cfg.route(
+        "/v/{token}",
+        web::get().to(move || {
+            let page = verify_page.clone();
+            async move { actix_files::NamedFile::open_async(page).await }
+        }),
+    )
+    .service(actix_files::Files::new("/fonts", fonts_dir))
         .service(
             actix_files::Files::new("/", static_dir)
                 .index_file("index.html")

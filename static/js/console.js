@@ -9,6 +9,7 @@ import { protectedImg, releaseImages, statusBadge, eventList, specDiff, changeIt
 import { findingList, VERDICT } from './findings.js';
 import { renderUserBox, onSessionEnd, onSessionStart, onPasswordRequired, onPasswordChanged, forcedPasswordView, followNext } from './shell.js';
 import { usersView } from './users.js';
+import { documentsSection, revokePanel, printButton } from './documents.js';
 
 const main = document.getElementById('main');
 const OFFICIAL = ['translator', 'reviewer', 'admin'];
@@ -161,7 +162,7 @@ async function queueView() {
             'table',
             { class: 'list' },
             h('caption', { class: 'sr-only', text: '申请列表' }),
-            h('thead', {}, h('tr', {}, ['店铺名称', '信用代码', '苏木乡镇', '状态', '提交时间', ''].map((t) => h('th', { scope: 'col', text: t })))),
+            h('thead', {}, h('tr', {}, ['店铺名称', '受理编号', '苏木乡镇', '状态', '提交时间', ''].map((t) => h('th', { scope: 'col', text: t })))),
             h(
               'tbody',
               {},
@@ -170,7 +171,7 @@ async function queueView() {
                   'tr',
                   {},
                   h('td', { 'data-label': '店铺名称' }, h('a', { href: `#/app/${encodeURIComponent(a.id)}`, class: 'shop', text: a.shop_name })),
-                  h('td', { 'data-label': '信用代码', class: 'mono', text: a.license_no }),
+                  h('td', { 'data-label': '受理编号', class: 'mono', text: a.reference }),
                   h('td', { 'data-label': '苏木乡镇', text: a.township }),
                   h('td', { 'data-label': '状态' }, statusBadge(a.status), a.status === 'in_review' && !a.translation_confirmed ? h('span', { class: 'tag', text: '译文待确认' }) : null),
                   h('td', { 'data-label': '提交时间', text: fmtDate(a.submitted_at) }),
@@ -278,6 +279,7 @@ async function transition(d, body, msgEl) {
       approve: `已批准，批准文号：${r.approval_no || ''}`,
       reject: '已作出不予批准的决定，商户可以看到理由。',
       request_changes: '已退回商户修改。',
+      revoke: '已撤销批准，核验页面将显示“已撤销”。',
     };
     pendingMessage = { text: done[body.action] || '已办理。', kind: 'ok' };
     detailView(d.id);
@@ -435,6 +437,7 @@ function reviewerPanel(d, rev, msg) {
       }),
     ]);
   }
+  if (acts.includes('revoke')) box.append(revokePanel(d, (body) => transition(d, body, msg), msg));
   if (acts.includes('reject')) {
     const reason = h('textarea', { rows: 2, maxlength: 500 });
     append(box, [
@@ -481,8 +484,9 @@ async function detailView(id) {
   const canAct = d.available_actions.length > 0;
   replace(
     main,
-    h('p', {}, h('a', { href: '#/', text: '← 返回队列' })),
+    h('p', { class: 'no-print' }, h('a', { href: '#/', text: '← 返回队列' }), ' ', printButton()),
     h('h1', { class: 'detail-title' }, h('span', { class: 'shop', text: d.shop_name }), ' ', statusBadge(d.status, d.status_label), h('span', { class: 'ver', text: `第 ${d.current_revision} 版` })),
+    h('p', { class: 'reference' }, '受理编号：', h('strong', { class: 'mono', text: d.reference })),
     top,
     d.approval_no ? h('p', { class: 'approval-box' }, '批准文号：', h('strong', { class: 'approval-no', text: d.approval_no })) : null,
     h(
@@ -514,18 +518,19 @@ async function detailView(id) {
       h('figure', {}, protectedImg(rev.preview_url + '?width_px=960', '按规定绘制的效果图', 'preview-img'), h('figcaption', { text: '系统按申请内容绘制的效果图' })),
     ),
     h('section', {}, h('h2', { text: '检查结果' }), h('p', { class: `verdict v-${rev.verdict}`, text: VERDICT[rev.verdict] }), findingList(rev.findings)),
+    documentsSection(d),
     d.requested_changes ? h('section', { class: 'requested' }, h('h2', { text: '已要求商户修改' }), changeItems(d.requested_changes), changesComment(d)) : null,
     canAct
       ? h(
           'section',
-          { class: 'act' },
+          { class: 'act no-print' },
           h('h2', { text: '办理' }),
           msg,
           role === 'translator' || role === 'admin' ? translatorPanel(d, rev, msg) : null,
           role === 'reviewer' || role === 'admin' ? reviewerPanel(d, rev, msg) : null,
         )
       : h('p', { class: 'hint', text: `当前状态为“${d.status_label}”，您无需办理。` }),
-    h('section', {}, h('h2', { text: '各版本对比' }), compareRevisions(d)),
+    h('section', { class: 'no-print' }, h('h2', { text: '各版本对比' }), compareRevisions(d)),
     h('section', {}, h('h2', { text: '办理经过' }), eventList(d.events)),
   );
 }

@@ -8,6 +8,7 @@ export const STATUS = {
   approved: '已批准',
   rejected: '未通过',
   withdrawn: '已撤回',
+  revoked: '已撤销',
 };
 export const STATUS_ORDER = Object.keys(STATUS);
 
@@ -20,6 +21,7 @@ export const ACTION = {
   request_changes: '退回修改',
   resubmit: '修改后重新提交',
   withdraw: '撤回申请',
+  revoke: '撤销批准',
 };
 
 export const ROLE = {

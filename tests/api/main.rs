@@ -6,6 +6,7 @@ mod helpers;
 mod accounts;
 mod calendar;
 mod check;
+mod documents;
 mod edge;
 mod errors;
 mod openapi;

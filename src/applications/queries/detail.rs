@@ -99,6 +99,10 @@ pub struct Detail {
     pub requested_changes: Option<Vec<ChangeItem>>,
     pub revisions: Vec<RevisionView>,
     pub events: Vec<EventView>,
+    /// `2026-0042`: the reference people read.
+    pub reference: String,
+    /// The approved application this one changes.
+    pub replaces: Option<String>,
 }
 
 /// Display names of people by id.
@@ -258,5 +262,7 @@ pub fn detail(conn: &mut DbConn, actor: &User, id: &str) -> AppResult<Detail> {
         requested_changes,
         revisions,
         events,
+        reference: app.reference,
+        replaces: app.replaces,
     })
 }

@@ -24,6 +24,7 @@ pub struct ListFilter {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ListItem {
     pub id: String,
+    pub reference: String,
     pub shop_name: String,
     pub license_no: String,
     pub township: String,
@@ -41,6 +42,7 @@ impl From<ApplicationRow> for ListItem {
         ListItem {
             status: r.status,
             id: r.id,
+            reference: r.reference,
             shop_name: r.shop_name,
             license_no: r.license_no,
             township: r.township,
@@ -81,7 +83,8 @@ fn query<'a>(actor: &User, filter: &ListFilter) -> applications::BoxedQuery<'a, 
             applications::shop_name
                 .like(pattern.clone())
                 .escape('\\')
-                .or(applications::license_no.like(pattern).escape('\\')),
+                .or(applications::license_no.like(pattern.clone()).escape('\\'))
+                .or(applications::reference.like(pattern).escape('\\')),
         );
     }
     q

@@ -33,6 +33,10 @@ pub struct ApplicationRow {
     pub decided_month: Option<i32>,
     pub updated_at: NaiveDateTime,
     pub idempotency_key: Option<String>,
+    /// `2026-0042`: the year of submission and its number in that year.
+    pub reference: String,
+    /// The approved application whose sign this one changes.
+    pub replaces: Option<String>,
 }
 
 impl ApplicationRow {
