@@ -284,11 +284,11 @@ fn certificate(s: &mut Surface, fonts: &PdfFonts, r: &DocRecord, y: f32) -> Resu
         }
         y + 8.0
     };
+    // The picture across the page; the QR code bottom left, the office and date bottom right.
     let qr_side = 120.0;
-    let picture_w = WIDTH - qr_side - 20.0;
     let qr_y = PAGE_H - 250.0;
-    let used = pdf::png(s, &cert.preview_png, MARGIN, y, picture_w, (qr_y - y - 10.0).max(60.0));
-    let qr_x = PAGE_W - MARGIN - qr_side;
+    let used = pdf::png(s, &cert.preview_png, MARGIN, y, WIDTH, (qr_y - y - 12.0).max(60.0));
+    let qr_x = MARGIN;
     pdf::qr(s, &cert.verify_url, qr_x, qr_y, qr_side).ok_or(DocError::Pdf("QR code".into()))?;
     let code_w = pdf::text_width(fonts, Script::Zh, &cert.short_code, 10.0);
     pdf::text(s, fonts, Script::Zh, &cert.short_code, 10.0, qr_x + (qr_side - code_w) / 2.0, qr_y + qr_side + 12.0);

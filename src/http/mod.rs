@@ -100,7 +100,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(verify::key)
                 .service(verify::lookup)
                 .service(verify::preview)
-                .service(register::page)
+                .service(register::list)
                 .service(openapi::serve)
                 .default_service(web::to(api_not_found)),
         );

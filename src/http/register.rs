@@ -73,7 +73,7 @@ impl RegisterQuery {
                content((RegisterPage = "application/json"), (String = "text/csv"))),
               (status = 400, body = ErrorBody)))]
 #[get("/register")]
-pub async fn page(
+pub async fn list(
     state: web::Data<AppState>,
     query: web::Query<RegisterQuery>,
 ) -> AppResult<HttpResponse> {

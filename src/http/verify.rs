@@ -32,7 +32,7 @@ pub async fn lookup(
 
 #[utoipa::path(get, tag = "public", params(("token" = String, Path), PreviewQuery),
     responses((status = 200, description = "the approved sign as drawn", content_type = "image/png"),
-              (status = 404, body = ErrorBody)))]
+              (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[get("/verify/{token}/preview.png")]
 pub async fn preview(
     state: web::Data<AppState>,

@@ -143,15 +143,16 @@ pub fn csv(page: &RegisterPage) -> String {
         "approval_no,decided_at,shop_name,address,township,licence_no,text_zh,text_mn,status\n",
     );
     for e in &page.items {
+        let date = e.decided_at.format("%Y-%m-%d").to_string();
         let fields = [
             e.approval_no.as_str(),
-            &e.decided_at.format("%Y-%m-%d").to_string(),
-            &e.shop_name,
-            &e.address,
-            &e.township,
-            &e.licence_no,
-            &e.texts.zh,
-            &e.texts.mn,
+            date.as_str(),
+            e.shop_name.as_str(),
+            e.address.as_str(),
+            e.township.as_str(),
+            e.licence_no.as_str(),
+            e.texts.zh.as_str(),
+            e.texts.mn.as_str(),
             e.status_label.as_str(),
         ];
         let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();

@@ -295,6 +295,7 @@ backend_test!(revoked_and_replaced_approvals, |app| {
     let mut changed = application();
     changed["replaces"] = json!(b1);
     changed["texts"]["zh"] = json!("奈曼旗民族商贸中心");
+    changed["shop_name"] = json!("奈曼旗民族商贸中心");
     let b2 = approved(&app, &m, &tr, &rev, &changed).await;
     assert_eq!(app.detail(&m, &b2).await["replaces"], b1.as_str());
     let (_, cert1) = pdf(&app, &m, &b1, "certificate").await;
