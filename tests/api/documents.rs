@@ -350,7 +350,7 @@ backend_test!(revoked_and_replaced_approvals, |app| {
 });
 
 backend_test!(unknown_tokens_are_not_found, |app| {
-    for token in ["AAAAAAAAAAAAAAAA", "short", "../../etc"] {
+    for token in ["AAAAAAAAAAAAAAAA", "short", "AAAAAAAAAAAAAAAA.."] {
         let (status, v) = body(app.get(&format!("/api/v1/verify/{token}"), None).await).await;
         assert_eq!((status.as_u16(), error_code(&v).as_str()), (404, "not_found"), "{token}");
     }
