@@ -268,26 +268,30 @@ fn certificate(s: &mut Surface, fonts: &PdfFonts, r: &DocRecord, y: f32) -> Resu
     let y = facts(s, fonts, &rows, y);
     pdf::text(s, fonts, Script::Zh, "蒙古文", BODY, MARGIN, y + BODY * 1.6);
     let mn = r.spec.texts.mn.trim();
-    let y = if r.spec.sign.arrangement == Arrangement::Vertical {
-        let size = 16.0;
-        pdf::mongolian_columns(s, fonts, mn, size, MARGIN + 110.0, y + 4.0);
-        let longest = mn
-            .split('\n')
-            .map(|l| pdf::text_width(fonts, Script::Mn, l, size))
-            .fold(0.0, f32::max);
-        y + longest.min(160.0) + 16.0
-    } else {
-        let mut y = y;
-        for line in mn.split('\n') {
-            pdf::text(s, fonts, Script::Mn, line, 14.0, MARGIN + 110.0, y + 18.0);
-            y += 24.0;
-        }
-        y + 8.0
-    };
     // The picture across the page; the QR code bottom left, the office and date bottom right.
     let qr_side = 120.0;
     let qr_y = PAGE_H - 250.0;
-    let used = pdf::png(s, &cert.preview_png, MARGIN, y, WIDTH, (qr_y - y - 12.0).max(60.0));
+    let used = if r.spec.sign.arrangement == Arrangement::Vertical {
+        // Columns as on the sign, the picture beside them.
+        let room = (qr_y - y - 16.0).max(60.0);
+        let longest = mn
+            .split('\n')
+            .map(|l| pdf::text_width(fonts, Script::Mn, l, 1.0))
+            .fold(0.0, f32::max);
+        let size = if longest > 0.0 { (room / longest).min(16.0) } else { 16.0 };
+        let across = pdf::mongolian_columns(s, fonts, mn, size, MARGIN + 110.0, y + 4.0);
+        let left = MARGIN + 110.0 + across + 24.0;
+        pdf::png(s, &cert.preview_png, left, y + 4.0, PAGE_W - MARGIN - left, room);
+        room
+    } else {
+        let mut y2 = y;
+        for line in mn.split('\n') {
+            pdf::text(s, fonts, Script::Mn, line, 14.0, MARGIN + 110.0, y2 + 18.0);
+            y2 += 24.0;
+        }
+        let top = y2 + 8.0;
+        top - y + pdf::png(s, &cert.preview_png, MARGIN, top, WIDTH, (qr_y - top - 12.0).max(60.0))
+    };
     let qr_x = MARGIN;
     pdf::qr(s, &cert.verify_url, qr_x, qr_y, qr_side).ok_or(DocError::Pdf("QR code".into()))?;
     let code_w = pdf::text_width(fonts, Script::Zh, &cert.short_code, 10.0);

@@ -36,7 +36,12 @@ async fn pdf(app: &TestApp, token: &str, id: &str, kind: &str) -> (u16, Vec<u8>)
         )
         .await;
     let status = resp.status().as_u16();
-    (status, resp.bytes().await.unwrap().to_vec())
+    let bytes = resp.bytes().await.unwrap().to_vec();
+    // SIGNBOARD_DOCS_DUMP=DIR keeps the documents for a person to look at.
+    if let (Ok(dir), 200) = (std::env::var("SIGNBOARD_DOCS_DUMP"), status) {
+        std::fs::write(format!("{dir}/{kind}.pdf"), &bytes).unwrap();
+    }
+    (status, bytes)
 }
 
 /// The text of the PDF's first page, as a PDF reader extracts it.
@@ -356,4 +361,22 @@ backend_test!(unknown_tokens_are_not_found, |app| {
     }
     let (status, v) = body(app.get("/api/v1/register?per_page=500", None).await).await;
     assert_eq!((status.as_u16(), error_code(&v).as_str()), (400, "invalid_query"));
+});
+
+backend_test!(a_vertical_sign_gets_its_mongolian_in_columns, |app| {
+    let m = app.merchant("docs_v").await;
+    let (tr, rev) = officials(&app).await;
+    let mut form = application();
+    form["sign"] = json!({"kind": "vertical_plaque", "width_mm": 1200, "height_mm": 4000,
+        "arrangement": "vertical", "material": "铜", "illuminated": false});
+    let id = approved(&app, &m, &tr, &rev, &form).await;
+    let (status, cert) = pdf(&app, &m, &id, "certificate").await;
+    assert_eq!(status, 200);
+    let text = pdf_text(&cert);
+    assert!(text.contains("竖排"), "{text}");
+    assert!(
+        text.chars().filter(|c| ('\u{1820}'..='\u{1877}').contains(c)).count() >= 10,
+        "no Mongolian text in {text}"
+    );
+    assert_eq!(qr_codes(&cert).len(), 1);
 });
