@@ -77,13 +77,12 @@ fn seed(db: &signboard::db::Db) {
     );
 }
 
-fn setup() -> Bench {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let config = Config {
+/// The service's configuration for the bench: SQLite in `data`, no background sweeper.
+fn bench_config(data: &std::path::Path) -> Config {
+    Config {
         bind: "127.0.0.1:0".into(),
         database: DbUrl::Sqlite(data.join("bench.db")),
-        data_dir: data.clone(),
+        data_dir: data.to_path_buf(),
         fonts_dir: root().join("fonts"),
         static_dir: root().join("static"),
         jwt_secret: Some("bench-secret-bench-secret-bench-secret".into()),
@@ -104,7 +103,13 @@ fn setup() -> Bench {
         office_name: "奈曼旗民族事务委员会".into(),
         public_url: "http://127.0.0.1:8080".into(),
         signing_key: None,
-    };
+    }
+}
+
+fn setup() -> Bench {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let config = bench_config(&data);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()

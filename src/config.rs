@@ -75,10 +75,18 @@ pub struct Settings {
     #[arg(long, env = "SIGNBOARD_GLYPH_CACHE_MB", default_value_t = crate::render::DEFAULT_GLYPH_CACHE_MB)]
     pub glyph_cache_mb: usize,
     /// The issuing office printed on decisions and certificates.
-    #[arg(long, env = "SIGNBOARD_OFFICE_NAME", default_value = "奈曼旗民族事务委员会")]
+    #[arg(
+        long,
+        env = "SIGNBOARD_OFFICE_NAME",
+        default_value = "奈曼旗民族事务委员会"
+    )]
     pub office_name: String,
     /// The address the public reaches the service at; QR codes point to `{this}/v/{token}`.
-    #[arg(long, env = "SIGNBOARD_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    #[arg(
+        long,
+        env = "SIGNBOARD_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
     pub public_url: String,
     /// Ed25519 seed (base64url of 32 bytes) signing verification records; generated once and
     /// kept in the data dir (mode 0600) when absent.

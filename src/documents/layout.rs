@@ -44,8 +44,16 @@ fn arrangement_zh(a: Arrangement) -> &'static str {
 fn issued_at(kind: DocKind, r: &DocRecord) -> Result<DateTime<Utc>, DocError> {
     match kind {
         DocKind::Receipt => Ok(r.submitted_at),
-        DocKind::CorrectionNotice => r.changes.as_ref().map(|c| c.at).ok_or(DocError::Missing("request for changes")),
-        _ => r.decided.as_ref().map(|d| d.at).ok_or(DocError::Missing("decision")),
+        DocKind::CorrectionNotice => r
+            .changes
+            .as_ref()
+            .map(|c| c.at)
+            .ok_or(DocError::Missing("request for changes")),
+        _ => r
+            .decided
+            .as_ref()
+            .map(|d| d.at)
+            .ok_or(DocError::Missing("decision")),
     }
 }
 
@@ -72,7 +80,8 @@ pub fn render(kind: DocKind, r: &DocRecord, fonts: &PdfFonts) -> Result<Vec<u8>,
             .creation_date(pdf_date(at))
             .document_id(format!("{}-{}", r.reference, kind.as_str())),
     );
-    let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or(DocError::Pdf("page size".into()))?;
+    let settings =
+        PageSettings::from_wh(PAGE_W, PAGE_H).ok_or(DocError::Pdf("page size".into()))?;
     let mut page = doc.start_page_with(settings);
     let mut s = page.surface();
     let y = head(&mut s, fonts, r, kind);
@@ -108,7 +117,10 @@ fn head(s: &mut Surface, fonts: &PdfFonts, r: &DocRecord, kind: DocKind) -> f32 
 fn foot(s: &mut Surface, fonts: &PdfFonts, r: &DocRecord, at: DateTime<Utc>) {
     let right = PAGE_W - MARGIN;
     let date = date_zh(r, at);
-    for (text, y) in [(r.office.as_str(), PAGE_H - 110.0), (date.as_str(), PAGE_H - 90.0)] {
+    for (text, y) in [
+        (r.office.as_str(), PAGE_H - 110.0),
+        (date.as_str(), PAGE_H - 90.0),
+    ] {
         let w = pdf::text_width(fonts, Script::Zh, text, BODY);
         pdf::text(s, fonts, Script::Zh, text, BODY, right - w, y);
     }
@@ -156,7 +168,10 @@ fn sign_facts(r: &DocRecord) -> Vec<(&'static str, String)> {
             ),
         ),
         ("排列方式", arrangement_zh(sign.arrangement).to_owned()),
-        ("材质", sign.material.clone().unwrap_or_else(|| "未填写".into())),
+        (
+            "材质",
+            sign.material.clone().unwrap_or_else(|| "未填写".into()),
+        ),
         ("灯光照明", yes_no(sign.illuminated).to_owned()),
         ("汉文", r.spec.texts.zh.clone()),
     ]
@@ -189,7 +204,10 @@ fn receipt(s: &mut Surface, fonts: &PdfFonts, r: &DocRecord, y: f32) -> f32 {
 }
 
 fn correction(s: &mut Surface, fonts: &PdfFonts, r: &DocRecord, y: f32) -> Result<f32, DocError> {
-    let c = r.changes.as_ref().ok_or(DocError::Missing("request for changes"))?;
+    let c = r
+        .changes
+        .as_ref()
+        .ok_or(DocError::Missing("request for changes"))?;
     let y = para(s, fonts, &format!("{}：", r.shop_name), y);
     let y = para(
         s,
@@ -203,13 +221,27 @@ fn correction(s: &mut Surface, fonts: &PdfFonts, r: &DocRecord, y: f32) -> Resul
     );
     let mut y = y;
     for (i, item) in c.items.iter().enumerate() {
-        let rule = item.rule.as_deref().map(|r| format!("（规则 {r}）")).unwrap_or_default();
-        y = para(s, fonts, &format!("{}. {}{}", i + 1, item.message, rule), y - BODY * 0.4);
+        let rule = item
+            .rule
+            .as_deref()
+            .map(|r| format!("（规则 {r}）"))
+            .unwrap_or_default();
+        y = para(
+            s,
+            fonts,
+            &format!("{}. {}{}", i + 1, item.message, rule),
+            y - BODY * 0.4,
+        );
     }
     if let Some(comment) = &c.comment {
         y = para(s, fonts, &format!("说明：{comment}"), y);
     }
-    Ok(para(s, fonts, "　　请按上述内容修改后，在系统中重新提交申请。", y))
+    Ok(para(
+        s,
+        fonts,
+        "　　请按上述内容修改后，在系统中重新提交申请。",
+        y,
+    ))
 }
 
 fn approval(s: &mut Surface, fonts: &PdfFonts, r: &DocRecord, y: f32) -> Result<f32, DocError> {
@@ -232,7 +264,12 @@ fn approval(s: &mut Surface, fonts: &PdfFonts, r: &DocRecord, y: f32) -> Result<
     if let Some(comment) = &d.comment {
         y = para(s, fonts, &format!("审批意见：{comment}"), y);
     }
-    Ok(para(s, fonts, "　　请按批准的内容制作和设置牌匾，并将牌匾审批证妥善保管。", y))
+    Ok(para(
+        s,
+        fonts,
+        "　　请按批准的内容制作和设置牌匾，并将牌匾审批证妥善保管。",
+        y,
+    ))
 }
 
 fn rejection(s: &mut Surface, fonts: &PdfFonts, r: &DocRecord, y: f32) -> Result<f32, DocError> {
@@ -248,7 +285,12 @@ fn rejection(s: &mut Surface, fonts: &PdfFonts, r: &DocRecord, y: f32) -> Result
         ),
         y,
     );
-    let y = para(s, fonts, &format!("理由：{}", d.comment.as_deref().unwrap_or("")), y);
+    let y = para(
+        s,
+        fonts,
+        &format!("理由：{}", d.comment.as_deref().unwrap_or("")),
+        y,
+    );
     let y = facts(s, fonts, &shop_facts(r), y);
     Ok(para(
         s,
@@ -259,7 +301,10 @@ fn rejection(s: &mut Surface, fonts: &PdfFonts, r: &DocRecord, y: f32) -> Result
 }
 
 fn certificate(s: &mut Surface, fonts: &PdfFonts, r: &DocRecord, y: f32) -> Result<f32, DocError> {
-    let cert = r.certificate.as_ref().ok_or(DocError::Missing("certificate parts"))?;
+    let cert = r
+        .certificate
+        .as_ref()
+        .ok_or(DocError::Missing("certificate parts"))?;
     let mut rows = shop_facts(r);
     rows.extend(sign_facts(r));
     if let Some(d) = &r.decided {
@@ -278,10 +323,21 @@ fn certificate(s: &mut Surface, fonts: &PdfFonts, r: &DocRecord, y: f32) -> Resu
             .split('\n')
             .map(|l| pdf::text_width(fonts, Script::Mn, l, 1.0))
             .fold(0.0, f32::max);
-        let size = if longest > 0.0 { (room / longest).min(16.0) } else { 16.0 };
+        let size = if longest > 0.0 {
+            (room / longest).min(16.0)
+        } else {
+            16.0
+        };
         let across = pdf::mongolian_columns(s, fonts, mn, size, MARGIN + 110.0, y + 4.0);
         let left = MARGIN + 110.0 + across + 24.0;
-        pdf::png(s, &cert.preview_png, left, y + 4.0, PAGE_W - MARGIN - left, room);
+        pdf::png(
+            s,
+            &cert.preview_png,
+            left,
+            y + 4.0,
+            PAGE_W - MARGIN - left,
+            room,
+        );
         room
     } else {
         let mut y2 = y;
@@ -290,14 +346,38 @@ fn certificate(s: &mut Surface, fonts: &PdfFonts, r: &DocRecord, y: f32) -> Resu
             y2 += 24.0;
         }
         let top = y2 + 8.0;
-        top - y + pdf::png(s, &cert.preview_png, MARGIN, top, WIDTH, (qr_y - top - 12.0).max(60.0))
+        top - y
+            + pdf::png(
+                s,
+                &cert.preview_png,
+                MARGIN,
+                top,
+                WIDTH,
+                (qr_y - top - 12.0).max(60.0),
+            )
     };
     let qr_x = MARGIN;
     pdf::qr(s, &cert.verify_url, qr_x, qr_y, qr_side).ok_or(DocError::Pdf("QR code".into()))?;
     let code_w = pdf::text_width(fonts, Script::Zh, &cert.short_code, 10.0);
-    pdf::text(s, fonts, Script::Zh, &cert.short_code, 10.0, qr_x + (qr_side - code_w) / 2.0, qr_y + qr_side + 12.0);
+    pdf::text(
+        s,
+        fonts,
+        Script::Zh,
+        &cert.short_code,
+        10.0,
+        qr_x + (qr_side - code_w) / 2.0,
+        qr_y + qr_side + 12.0,
+    );
     let hint = "扫码核验";
     let hint_w = pdf::text_width(fonts, Script::Zh, hint, 9.0);
-    pdf::text(s, fonts, Script::Zh, hint, 9.0, qr_x + (qr_side - hint_w) / 2.0, qr_y + qr_side + 26.0);
+    pdf::text(
+        s,
+        fonts,
+        Script::Zh,
+        hint,
+        9.0,
+        qr_x + (qr_side - hint_w) / 2.0,
+        qr_y + qr_side + 26.0,
+    );
     Ok(y + used)
 }

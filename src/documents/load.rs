@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{Changes, DocKind, DocRecord, Decided};
+use super::{Changes, Decided, DocKind, DocRecord};
 use crate::applications::rows::approval::get_approval;
 use crate::applications::rows::event::list_events;
 use crate::applications::rows::{
@@ -53,7 +53,11 @@ pub fn list(conn: &mut DbConn, actor: &User, app_id: &str) -> AppResult<Vec<Docu
                 kind,
                 title: kind.title().to_owned(),
                 issued_at: utc(e.created_at),
-                url: format!("/api/v1/applications/{}/documents/{}.pdf", app.id, kind.as_str()),
+                url: format!(
+                    "/api/v1/applications/{}/documents/{}.pdf",
+                    app.id,
+                    kind.as_str()
+                ),
             })
         })
         .collect())
@@ -184,7 +188,14 @@ fn record_issue(
 pub fn issues(conn: &mut DbConn, app_id: &str) -> AppResult<Vec<(String, DateTime<Utc>, String)>> {
     let rows: Vec<(String, chrono::NaiveDateTime, String)> = documents::table
         .filter(documents::application_id.eq(app_id))
-        .select((documents::kind, documents::first_issued_at, documents::issued_to))
+        .select((
+            documents::kind,
+            documents::first_issued_at,
+            documents::issued_to,
+        ))
         .load(conn)?;
-    Ok(rows.into_iter().map(|(k, at, who)| (k, utc(at), who)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(k, at, who)| (k, utc(at), who))
+        .collect())
 }

@@ -142,7 +142,15 @@ pub fn text_width(fonts: &PdfFonts, script: Script, text: &str, size: f32) -> f3
 }
 
 /// One horizontal line of text with its baseline at `(x, y)`.
-pub fn text(surface: &mut Surface, fonts: &PdfFonts, script: Script, s: &str, size: f32, x: f32, y: f32) {
+pub fn text(
+    surface: &mut Surface,
+    fonts: &PdfFonts,
+    script: Script,
+    s: &str,
+    size: f32,
+    x: f32,
+    y: f32,
+) {
     let line = fonts.shaping.shape_line(script, s, Orientation::Horizontal);
     surface.set_fill(Some(black()));
     draw_glyph_runs(surface, fonts, s, &line.glyphs, size, Point::from_xy(x, y));
@@ -168,7 +176,9 @@ pub fn paragraph(
 ) -> f32 {
     let leading = size * 1.6;
     for piece in s.split('\n') {
-        let line = fonts.shaping.shape_line(Script::Zh, piece, Orientation::Horizontal);
+        let line = fonts
+            .shaping
+            .shape_line(Script::Zh, piece, Orientation::Horizontal);
         let mut rows: Vec<(usize, usize)> = Vec::new();
         let mut first = 0;
         for (i, g) in line.glyphs.iter().enumerate() {
@@ -215,11 +225,20 @@ pub fn mongolian_columns(
     let pitch = size * crate::render::LINE_PITCH_EM as f32;
     let mut columns = 0;
     for (i, piece) in s.split('\n').enumerate() {
-        let line = fonts.shaping.shape_line(Script::Mn, piece, Orientation::Vertical);
+        let line = fonts
+            .shaping
+            .shape_line(Script::Mn, piece, Orientation::Vertical);
         let x = left + i as f32 * pitch + MN_BASELINE_FROM_LEFT * size;
         surface.push_transform(&Transform::from_row(0.0, 1.0, -1.0, 0.0, x, top));
         surface.set_fill(Some(black()));
-        draw_glyph_runs(surface, fonts, piece, &line.glyphs, size, Point::from_xy(0.0, 0.0));
+        draw_glyph_runs(
+            surface,
+            fonts,
+            piece,
+            &line.glyphs,
+            size,
+            Point::from_xy(0.0, 0.0),
+        );
         surface.pop();
         columns = i + 1;
     }

@@ -75,10 +75,7 @@ pub async fn pdf(
         .insert_header(("Cache-Control", "private, no-store"))
         .insert_header((
             header::CONTENT_DISPOSITION,
-            format!(
-                "attachment; filename=\"{reference}-{}.pdf\"",
-                kind.as_str()
-            ),
+            format!("attachment; filename=\"{reference}-{}.pdf\"", kind.as_str()),
         ))
         .body(bytes))
 }

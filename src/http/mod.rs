@@ -225,13 +225,13 @@ pub fn static_files(cfg: &mut web::ServiceConfig, static_dir: PathBuf, fonts_dir
         }),
     )
     .service(actix_files::Files::new("/fonts", fonts_dir))
-        .service(
-            actix_files::Files::new("/", static_dir)
-                .index_file("index.html")
-                .default_handler(web::to(|| async {
-                    HttpResponse::NotFound()
-                        .content_type("text/plain; charset=utf-8")
-                        .body("页面不存在")
-                })),
-        );
+    .service(
+        actix_files::Files::new("/", static_dir)
+            .index_file("index.html")
+            .default_handler(web::to(|| async {
+                HttpResponse::NotFound()
+                    .content_type("text/plain; charset=utf-8")
+                    .body("页面不存在")
+            })),
+    );
 }

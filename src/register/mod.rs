@@ -108,11 +108,18 @@ fn entry(row: ApprovalRow, public_url: &str) -> RegisterEntry {
 }
 
 /// One page of the register, newest approval first.
-pub fn page(conn: &mut DbConn, filter: &RegisterFilter, public_url: &str) -> AppResult<RegisterPage> {
+pub fn page(
+    conn: &mut DbConn,
+    filter: &RegisterFilter,
+    public_url: &str,
+) -> AppResult<RegisterPage> {
     let total: i64 = query(filter).count().get_result(conn)?;
     let rows: Vec<ApprovalRow> = query(filter)
         .select(ApprovalRow::as_select())
-        .order((approvals::decided_at.desc(), approvals::application_id.desc()))
+        .order((
+            approvals::decided_at.desc(),
+            approvals::application_id.desc(),
+        ))
         .limit(filter.per_page)
         .offset((filter.page - 1) * filter.per_page)
         .load(conn)?;

@@ -67,9 +67,10 @@ fn qr_codes(bytes: &[u8]) -> Vec<String> {
     assert!(status.success());
     let img = image::open(dir.path().join("page.png")).unwrap().to_luma8();
     let (w, h) = img.dimensions();
-    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w as usize, h as usize, |x, y| {
-        img.get_pixel(x as u32, y as u32).0[0]
-    });
+    let mut prepared =
+        rqrr::PreparedImage::prepare_from_greyscale(w as usize, h as usize, |x, y| {
+            img.get_pixel(x as u32, y as u32).0[0]
+        });
     prepared
         .detect_grids()
         .into_iter()
@@ -156,7 +157,10 @@ backend_test!(certificate_with_a_qr_code_that_verifies, |app| {
     }
     // The Mongolian text is drawn as shaped glyphs that still carry their characters.
     assert!(
-        text.chars().filter(|c| ('\u{1820}'..='\u{1877}').contains(c)).count() >= 10,
+        text.chars()
+            .filter(|c| ('\u{1820}'..='\u{1877}').contains(c))
+            .count()
+            >= 10,
         "no Mongolian text in {text}"
     );
     // Same record, same bytes.
@@ -170,18 +174,37 @@ backend_test!(certificate_with_a_qr_code_that_verifies, |app| {
         codes[0]
     );
     let token = token_of(&codes[0]);
-    assert!(text.contains(&token), "the short code is printed under the QR code");
+    assert!(
+        text.contains(&token),
+        "the short code is printed under the QR code"
+    );
     assert_ne!(token, id);
 
-    let v = verification(&app, &token).await;
+    assert_valid_and_public(&app, &token, &approval_no).await;
+    // The first issue of each document is recorded once.
+    assert_eq!(app.count("documents"), 1);
+    let (status, receipt) = pdf(&app, &m, &id, "receipt").await;
+    assert_eq!(status, 200);
+    let text = pdf_text(&receipt);
+    assert!(
+        text.contains("受理回执") && text.contains(&reference),
+        "{text}"
+    );
+    assert_eq!(app.count("documents"), 2);
+});
+
+/// A fresh approval verifies as valid, signed, with nothing private; its picture and page are
+/// public.
+async fn assert_valid_and_public(app: &TestApp, token: &str, approval_no: &str) {
+    let v = verification(app, token).await;
     assert_eq!(v["status"], "valid");
     assert_eq!(v["status_label"], "有效");
-    assert_eq!(v["record"]["approval_no"], approval_no.as_str());
+    assert_eq!(v["record"]["approval_no"], approval_no);
     assert_eq!(v["record"]["licence_no"], "91350100********43");
     assert_eq!(v["record"]["texts"]["mn"], MN);
     let raw = v.to_string();
     assert!(!raw.contains(PHONE) && !raw.contains(LICENSE) && !raw.contains("docs_a"));
-    assert_signed(&app, &v).await;
+    assert_signed(app, &v).await;
 
     // The approved sign as drawn, for the public page.
     let resp = app
@@ -190,18 +213,15 @@ backend_test!(certificate_with_a_qr_code_that_verifies, |app| {
     assert_eq!(resp.status(), 200);
     assert!(resp.bytes().await.unwrap().starts_with(b"\x89PNG"));
     // The public page itself.
-    let page = app.client.get(app.url(&format!("/v/{token}"))).send().await.unwrap();
+    let page = app
+        .client
+        .get(app.url(&format!("/v/{token}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("/js/verify.js"));
-
-    // The first issue of each document is recorded once.
-    assert_eq!(app.count("documents"), 1);
-    let (status, receipt) = pdf(&app, &m, &id, "receipt").await;
-    assert_eq!(status, 200);
-    let text = pdf_text(&receipt);
-    assert!(text.contains("受理回执") && text.contains(&reference), "{text}");
-    assert_eq!(app.count("documents"), 2);
-});
+}
 
 backend_test!(another_merchant_sees_no_documents, |app| {
     let a = app.merchant("owner_a").await;
@@ -213,7 +233,10 @@ backend_test!(another_merchant_sees_no_documents, |app| {
             .await,
     )
     .await;
-    assert_eq!((status.as_u16(), error_code(&v).as_str()), (404, "not_found"));
+    assert_eq!(
+        (status.as_u16(), error_code(&v).as_str()),
+        (404, "not_found")
+    );
     for kind in ["certificate", "receipt", "approval_decision"] {
         assert_eq!(pdf(&app, &b, &id, kind).await.0, 404, "{kind}");
     }
@@ -233,8 +256,13 @@ backend_test!(notices_and_decisions_state_everything, |app| {
         {"message": "蒙古文字号应不小于汉文", "rule": "R7"},
         {"message": "请补充夜间照明说明"}
     ]);
-    app.act(&rev, &id, "request_changes", json!({"items": items, "comment": "一次改完"}))
-        .await;
+    app.act(
+        &rev,
+        &id,
+        "request_changes",
+        json!({"items": items, "comment": "一次改完"}),
+    )
+    .await;
     let (status, notice) = pdf(&app, &m, &id, "correction_notice").await;
     assert_eq!(status, 200);
     let text = pdf_text(&notice);
@@ -249,12 +277,23 @@ backend_test!(notices_and_decisions_state_everything, |app| {
     }
 
     let other = app.submit_ok(&m, &application()).await;
-    app.act(&rev, &other, "reject", json!({"comment": "店名与营业执照不一致"}))
-        .await;
+    app.act(
+        &rev,
+        &other,
+        "reject",
+        json!({"comment": "店名与营业执照不一致"}),
+    )
+    .await;
     let (status, decision) = pdf(&app, &m, &other, "rejection_decision").await;
     assert_eq!(status, 200);
     let text = pdf_text(&decision);
-    for expected in ["不予行政许可决定书", "店名与营业执照不一致", "六十日", "六个月", "行政复议"] {
+    for expected in [
+        "不予行政许可决定书",
+        "店名与营业执照不一致",
+        "六十日",
+        "六个月",
+        "行政复议",
+    ] {
         assert!(text.contains(expected), "{expected} missing in {text}");
     }
     assert_eq!(pdf(&app, &m, &other, "certificate").await.0, 404);
@@ -263,39 +302,70 @@ backend_test!(notices_and_decisions_state_everything, |app| {
     assert_eq!(reg["total"], 0);
 });
 
-backend_test!(revoked_and_replaced_approvals, |app| {
-    let m = app.merchant("docs_r").await;
-    let (tr, rev) = officials(&app).await;
-    // Revocation.
-    let a = approved(&app, &m, &tr, &rev, &application()).await;
-    let (_, cert) = pdf(&app, &m, &a, "certificate").await;
+/// Approves an application and revokes it, checking the refusals on the way and what its
+/// certificate then verifies as.
+async fn revoked_one(app: &TestApp, m: &str, tr: &str, rev: &str) {
+    let a = approved(app, m, tr, rev, &application()).await;
+    let (_, cert) = pdf(app, m, &a, "certificate").await;
     let token_a = token_of(&qr_codes(&cert)[0]);
-    let version = app.version(&rev, &a).await;
+    let version = app.version(rev, &a).await;
     let (status, v) = body(
-        app.transition(&rev, &a, &json!({"action": "revoke", "expected_version": version}))
-            .await,
+        app.transition(
+            rev,
+            &a,
+            &json!({"action": "revoke", "expected_version": version}),
+        )
+        .await,
     )
     .await;
-    assert_eq!((status.as_u16(), error_code(&v).as_str()), (422, "reason_required"));
+    assert_eq!(
+        (status.as_u16(), error_code(&v).as_str()),
+        (422, "reason_required")
+    );
     let (status, v) = body(
-        app.transition(&m, &a, &json!({"action": "revoke", "expected_version": version, "reason": "x"}))
-            .await,
+        app.transition(
+            m,
+            &a,
+            &json!({"action": "revoke", "expected_version": version, "reason": "x"}),
+        )
+        .await,
     )
     .await;
     assert_eq!(status, 403, "{v}");
     let v = app
-        .act(&rev, &a, "revoke", json!({"reason": "牌匾内容与批准不符"}))
+        .act(rev, &a, "revoke", json!({"reason": "牌匾内容与批准不符"}))
         .await;
     assert_eq!(v["status"], "revoked");
-    assert_eq!(v["approval_no"], app.detail(&m, &a).await["approval_no"]);
-    let v = verification(&app, &token_a).await;
+    assert_eq!(v["approval_no"], app.detail(m, &a).await["approval_no"]);
+    let v = verification(app, &token_a).await;
     assert_eq!(v["status"], "revoked");
     assert_eq!(v["status_label"], "已撤销");
     assert_eq!(v["revoked_reason"], "牌匾内容与批准不符");
     assert!(v["revoked_at"].is_string());
-    assert_signed(&app, &v).await;
+    assert_signed(app, &v).await;
+}
 
-    // Replacement: a change of an approved sign.
+backend_test!(
+    a_revoked_approval_verifies_as_revoked_and_is_counted,
+    |app| {
+        let m = app.merchant("docs_r").await;
+        let (tr, rev) = officials(&app).await;
+        revoked_one(&app, &m, &tr, &rev).await;
+        // The yearly counts show the revocation separately; the running counts match a recount.
+        let (_, stats) = body(app.get("/api/v1/stats/approvals", None).await).await;
+        let year = &stats["years"][0];
+        assert_eq!(
+            (year["approved"].as_i64(), year["revoked"].as_i64()),
+            (Some(1), Some(1))
+        );
+        app.assert_counts_consistent();
+    }
+);
+
+backend_test!(a_replaced_approval_links_to_its_replacement, |app| {
+    let m = app.merchant("docs_r").await;
+    let (tr, rev) = officials(&app).await;
+    revoked_one(&app, &m, &tr, &rev).await;
     let b1 = approved(&app, &m, &tr, &rev, &application()).await;
     let mut changed = application();
     changed["replaces"] = json!(b1);
@@ -314,25 +384,32 @@ backend_test!(revoked_and_replaced_approvals, |app| {
         v["replaced_by"]["approval_no"],
         app.detail(&m, &b2).await["approval_no"]
     );
-    assert_eq!(verification(&app, &token_of(&url2)).await["status"], "valid");
+    assert_eq!(
+        verification(&app, &token_of(&url2)).await["status"],
+        "valid"
+    );
 
     // Only one's own approved application can be replaced.
     let other = app.merchant("docs_other").await;
     let mut foreign = application();
     foreign["replaces"] = json!(b2);
     let resp = app
-        .submit(&other, crate::helpers::form(&foreign, vec![crate::helpers::png_part(1600, 400)]), None)
+        .submit(
+            &other,
+            crate::helpers::form(&foreign, vec![crate::helpers::png_part(1600, 400)]),
+            None,
+        )
         .await;
     let (status, v) = body(resp).await;
-    assert_eq!((status.as_u16(), error_code(&v).as_str()), (422, "invalid_application"));
+    assert_eq!(
+        (status.as_u16(), error_code(&v).as_str()),
+        (422, "invalid_application")
+    );
+    assert_register(&app).await;
+});
 
-    // The yearly counts show the revocation separately; the running counts match a recount.
-    let (_, stats) = body(app.get("/api/v1/stats/approvals", None).await).await;
-    let year = &stats["years"][0];
-    assert_eq!((year["approved"].as_i64(), year["revoked"].as_i64()), (Some(3), Some(1)));
-    app.assert_counts_consistent();
-
-    // The register: every approval with its standing, the licence masked, no phone, no name.
+/// The register: every approval with its standing, the licence masked, no phone, no name.
+async fn assert_register(app: &TestApp) {
     let (status, reg) = body(app.get("/api/v1/register", None).await).await;
     assert_eq!(status, 200, "{reg}");
     assert_eq!(reg["total"], 3);
@@ -347,20 +424,32 @@ backend_test!(revoked_and_replaced_approvals, |app| {
     assert_eq!(reg["items"][0]["texts"]["zh"], "奈曼旗民族商贸中心");
     let raw = reg.to_string();
     assert!(!raw.contains(PHONE) && !raw.contains(LICENSE) && !raw.contains("docs_r"));
-    let resp = app.get("/api/v1/register?format=csv&q=商贸中心", None).await;
-    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let resp = app
+        .get("/api/v1/register?format=csv&q=商贸中心", None)
+        .await;
+    assert!(resp.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
     let csv = resp.text().await.unwrap();
     assert_eq!(csv.lines().count(), 2, "{csv}");
     assert!(csv.contains("91350100********43") && !csv.contains(PHONE));
-});
+}
 
 backend_test!(unknown_tokens_are_not_found, |app| {
     for token in ["AAAAAAAAAAAAAAAA", "short", "AAAAAAAAAAAAAAAA.."] {
         let (status, v) = body(app.get(&format!("/api/v1/verify/{token}"), None).await).await;
-        assert_eq!((status.as_u16(), error_code(&v).as_str()), (404, "not_found"), "{token}");
+        assert_eq!(
+            (status.as_u16(), error_code(&v).as_str()),
+            (404, "not_found"),
+            "{token}"
+        );
     }
     let (status, v) = body(app.get("/api/v1/register?per_page=500", None).await).await;
-    assert_eq!((status.as_u16(), error_code(&v).as_str()), (400, "invalid_query"));
+    assert_eq!(
+        (status.as_u16(), error_code(&v).as_str()),
+        (400, "invalid_query")
+    );
 });
 
 backend_test!(a_vertical_sign_gets_its_mongolian_in_columns, |app| {
@@ -375,7 +464,10 @@ backend_test!(a_vertical_sign_gets_its_mongolian_in_columns, |app| {
     let text = pdf_text(&cert);
     assert!(text.contains("竖排"), "{text}");
     assert!(
-        text.chars().filter(|c| ('\u{1820}'..='\u{1877}').contains(c)).count() >= 10,
+        text.chars()
+            .filter(|c| ('\u{1820}'..='\u{1877}').contains(c))
+            .count()
+            >= 10,
         "no Mongolian text in {text}"
     );
     assert_eq!(qr_codes(&cert).len(), 1);

@@ -27,7 +27,11 @@ pub struct Approved<'a> {
 
 /// The record as signed: everything the certificate states, nothing private (the licence
 /// masked, no phone, no merchant name).
-pub fn record_json(settings: &WorkflowSettings, a: &Approved<'_>, token: &str) -> serde_json::Value {
+pub fn record_json(
+    settings: &WorkflowSettings,
+    a: &Approved<'_>,
+    token: &str,
+) -> serde_json::Value {
     let sign = &a.spec.sign;
     json!({
         "approval_no": a.approval_no,
@@ -54,7 +58,11 @@ pub fn record_json(settings: &WorkflowSettings, a: &Approved<'_>, token: &str) -
 
 /// Signs and stores the verification record of an approval; marks the record of the
 /// application it replaces, if any, as superseded.
-pub fn issue(settings: &WorkflowSettings, conn: &mut crate::db::DbConn, a: Approved<'_>) -> AppResult<()> {
+pub fn issue(
+    settings: &WorkflowSettings,
+    conn: &mut crate::db::DbConn,
+    a: Approved<'_>,
+) -> AppResult<()> {
     let token = new_token();
     let canonical = canonical_json(&record_json(settings, &a, &token));
     let signature = settings.seal.sign(&canonical);

@@ -6,9 +6,9 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::applications::form::invalid_fields;
 use crate::applications::form::ValidForm;
 use crate::applications::request::IdempotencyKey;
-use crate::applications::form::invalid_fields;
 use crate::applications::rows::event::first_status;
 use crate::applications::rows::reference::next_reference_seq;
 use crate::applications::rows::{
