@@ -5,6 +5,8 @@
 
 use actix_web::{web, App, HttpResponse, HttpServer};
 use base64::Engine as _;
+mod common;
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use diesel::connection::SimpleConnection;
 use reqwest::multipart::{Form, Part};
@@ -17,16 +19,12 @@ use std::time::{Duration, Instant};
 use signboard::applications::repo::{apply_transition, TransitionInput};
 use signboard::applications::{TransitionRequest, WorkflowSettings};
 use signboard::config::Config;
-use signboard::db::{Db, DbUrl};
+use signboard::db::Db;
 use signboard::http::{AppState, SystemClock};
 use signboard::notify::{Notices, NotifySettings, Webhook, Worker};
 
 /// Notifications the worker delivers per measured round.
 const QUEUED: usize = 1000;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 struct Setup {
     rt: tokio::runtime::Runtime,
@@ -38,31 +36,14 @@ struct Setup {
 
 fn config(data: PathBuf) -> Config {
     Config {
-        bind: "127.0.0.1:0".into(),
-        database: DbUrl::Sqlite(data.join("bench.db")),
-        data_dir: data,
-        fonts_dir: root().join("fonts"),
-        static_dir: root().join("static"),
-        jwt_secret: Some("bench-secret-bench-secret-bench-secret".into()),
-        admin_password: Some("admin-password".into()),
-        timezone: chrono_tz::Asia::Shanghai,
-        approval_prefix: "奈民委牌审".into(),
-        rules_profile: None,
-        calendar_dir: None,
-        db_pool: 8,
         workers: 1,
-        decode_memory_mb: 512,
-        decode_wait: Duration::from_secs(5),
-        sweep_interval: None,
-        body_timeout: Duration::from_secs(30),
-        glyph_cache_mb: signboard::render::DEFAULT_GLYPH_CACHE_MB,
         argon2_memory_kib: 256,
-        accounts: Default::default(),
         // The server's own worker stays idle: the benchmark runs the worker itself.
         notify: NotifySettings {
             poll: Duration::from_secs(3600),
             ..Default::default()
         },
+        ..common::config(&data)
     }
 }
 

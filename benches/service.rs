@@ -3,17 +3,16 @@
 //! officials' first page filtered by status, and a submission with a 1 MB JPEG.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use diesel::connection::SimpleConnection;
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 use std::net::TcpListener;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use signboard::config::Config;
-use signboard::db::DbUrl;
 use signboard::http::SystemClock;
 
 const APPLICATIONS: usize = 100_000;
@@ -25,10 +24,6 @@ struct Bench {
     reviewer: String,
     merchant: String,
     _tmp: tempfile::TempDir,
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// 100,000 applications over three years, in every status, written in one statement.
@@ -77,32 +72,11 @@ fn seed(db: &signboard::db::Db) {
     );
 }
 
+/// The service's configuration for the bench: SQLite in `data`, no background sweeper.
 fn setup() -> Bench {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    let config = Config {
-        bind: "127.0.0.1:0".into(),
-        database: DbUrl::Sqlite(data.join("bench.db")),
-        data_dir: data.clone(),
-        fonts_dir: root().join("fonts"),
-        static_dir: root().join("static"),
-        jwt_secret: Some("bench-secret-bench-secret-bench-secret".into()),
-        admin_password: Some("admin-password".into()),
-        timezone: chrono_tz::Asia::Shanghai,
-        approval_prefix: "奈民委牌审".into(),
-        rules_profile: None,
-        calendar_dir: None,
-        db_pool: 8,
-        workers: 2,
-        decode_memory_mb: 512,
-        decode_wait: std::time::Duration::from_secs(5),
-        sweep_interval: None,
-        body_timeout: std::time::Duration::from_secs(30),
-        glyph_cache_mb: signboard::render::DEFAULT_GLYPH_CACHE_MB,
-        argon2_memory_kib: signboard::auth::password::DEFAULT_MEMORY_KIB,
-        accounts: Default::default(),
-        notify: Default::default(),
-    };
+    let config = common::config(&data);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()

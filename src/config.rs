@@ -96,6 +96,24 @@ pub struct Settings {
     /// Minutes between the scans for applications due soon or overdue (their reminders).
     #[arg(long, env = "SIGNBOARD_REMIND_INTERVAL_MINUTES", default_value_t = 10)]
     pub remind_interval_minutes: u64,
+    /// The issuing office printed on decisions and certificates.
+    #[arg(
+        long,
+        env = "SIGNBOARD_OFFICE_NAME",
+        default_value = "奈曼旗民族事务委员会"
+    )]
+    pub office_name: String,
+    /// The address the public reaches the service at; QR codes point to `{this}/v/{token}`.
+    #[arg(
+        long,
+        env = "SIGNBOARD_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub public_url: String,
+    /// Ed25519 seed (base64url of 32 bytes) signing verification records; generated once and
+    /// kept in the data dir (mode 0600) when absent.
+    #[arg(long, env = "SIGNBOARD_SIGNING_KEY", hide_env_values = true)]
+    pub signing_key: Option<String>,
 }
 
 /// Settings checked and turned into values the service uses.
@@ -130,6 +148,12 @@ pub struct Config {
     pub accounts: AccountSettings,
     /// Notification delivery: retries, the webhook, the worker's pace.
     pub notify: NotifySettings,
+    /// The issuing office printed on documents.
+    pub office_name: String,
+    /// Where the public reaches the service (no trailing slash).
+    pub public_url: String,
+    /// The Ed25519 seed of the verification records (base64url); `None`: the data dir's.
+    pub signing_key: Option<String>,
 }
 
 impl Settings {
@@ -176,6 +200,9 @@ impl Settings {
                 register_limit: self.register_limit,
                 ..AccountSettings::default()
             },
+            office_name: self.office_name,
+            public_url: self.public_url.trim_end_matches('/').to_owned(),
+            signing_key: self.signing_key.filter(|s| !s.is_empty()),
             notify,
         })
     }

@@ -59,6 +59,11 @@ impl Engine {
         rules::mongolian_findings(mn, self.fonts.as_ref(), &self.profile)
     }
 
+    /// The shipped fonts (shared with the PDF documents).
+    pub fn fonts(&self) -> &Arc<Fonts> {
+        &self.fonts
+    }
+
     pub fn profile(&self) -> &Profile {
         &self.profile
     }

@@ -150,8 +150,7 @@ impl ErrorCode {
             | AlreadyExtended
             | InvalidExtensionDays
             | InvalidAssignee => StatusCode::UNPROCESSABLE_ENTITY,
-            | InvalidTerm
-            | InvalidImport => StatusCode::UNPROCESSABLE_ENTITY,
+            InvalidTerm | InvalidImport => StatusCode::UNPROCESSABLE_ENTITY,
             TooManyAttempts | TooManyRegistrations => StatusCode::TOO_MANY_REQUESTS,
             InternalError => StatusCode::INTERNAL_SERVER_ERROR,
             ServiceUnavailable | ServiceBusy => StatusCode::SERVICE_UNAVAILABLE,

@@ -11,16 +11,20 @@ pub mod clock;
 pub mod config;
 pub mod contact;
 pub mod db;
+pub mod documents;
 pub mod engine;
 pub mod error;
 pub mod http;
 pub mod notify;
+pub mod register;
 pub mod render;
 pub mod rules;
+pub mod signing;
 pub mod spec;
 pub mod stats;
 pub mod storage;
 pub mod terms;
+pub mod verify;
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
@@ -99,6 +103,11 @@ pub fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<Services, StartE
         }
     }
     let secret = jwt_secret(&config)?;
+    let seal = match &config.signing_key {
+        Some(seed) => signing::Seal::from_seed_b64(seed),
+        None => signing::Seal::load_or_generate(&config.data_dir),
+    }
+    .map_err(|e| StartError(format!("signing key: {e}")))?;
     let store = FileStore::open(&config.data_dir)
         .map_err(|e| StartError(format!("cannot prepare file store: {e}")))?;
     let accounts = auth::Accounts::new(hasher, &config.accounts)
@@ -110,9 +119,15 @@ pub fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<Services, StartE
         clock: *profile.clock(),
         calendar: calendar.clone(),
         notices: Arc::new(notices),
+        office_name: config.office_name.clone(),
+        public_url: config.public_url.clone(),
+        seal: Arc::new(seal),
     };
     reproject_clocks(&db, &workflow)?;
-    let engine = Arc::new(Engine::new(profile, Arc::new(fonts)));
+    let fonts = Arc::new(fonts);
+    let pdf_fonts = documents::PdfFonts::load(&config.fonts_dir, fonts.clone())
+        .map_err(|e| StartError(format!("fonts for documents: {e}")))?;
+    let engine = Arc::new(Engine::new(profile, fonts));
     let terms = {
         let mut conn = db.get().map_err(|e| StartError(e.to_string()))?;
         terms::Terms::load(&mut conn, &engine)
@@ -129,6 +144,7 @@ pub fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<Services, StartE
         clock,
         calendar,
         terms,
+        pdf_fonts: Arc::new(pdf_fonts),
     });
     Ok(Services { state, config })
 }

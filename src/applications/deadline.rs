@@ -57,7 +57,8 @@ fn mark(e: &EventRow) -> AppResult<Mark> {
     Ok(match e.to_status {
         Status::Translating | Status::InReview => Mark::Run,
         Status::ChangesRequested => Mark::Pause,
-        Status::Approved | Status::Rejected => Mark::Stop { decided: true },
+        // A revocation follows the approval, whose stop the clock keeps.
+        Status::Approved | Status::Rejected | Status::Revoked => Mark::Stop { decided: true },
         Status::Withdrawn => Mark::Stop { decided: false },
     })
 }

@@ -36,6 +36,10 @@ pub struct ApplicationForm {
     pub township: String,
     #[schema(pattern = "^\\+?[0-9][0-9 -]{4,19}$")]
     pub phone: String,
+    /// To change an approved sign: the id of the approved application this one replaces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 36)]
+    pub replaces: Option<String>,
     /// The sign: `sign`, `texts`, `translation_requested` and an optional `layout`.
     #[serde(flatten)]
     pub spec: SignSpec,
@@ -51,6 +55,8 @@ pub struct ValidForm {
     pub township: String,
     pub phone: Phone,
     pub spec: ValidSpec,
+    /// The approved application this one replaces (checked against it on submission).
+    pub replaces: Option<String>,
 }
 
 /// Problems with the fields of a request, each named as in the request.
@@ -82,6 +88,15 @@ impl ApplicationForm {
             "所在苏木乡镇",
         );
         text_field(&mut problems, "phone", &self.phone, 20, "联系电话");
+        let replaces = self
+            .replaces
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty());
+        if replaces.is_some_and(|r| uuid::Uuid::parse_str(r).is_err()) {
+            problems.push(("replaces".into(), "要变更的牌匾申请编号不正确".into()));
+        }
+        let replaces = replaces.map(str::to_owned);
         let phone = Phone::parse(&self.phone);
         if !self.phone.trim().is_empty() && phone.is_none() {
             problems.push(("phone".into(), "联系电话格式不正确".into()));
@@ -100,6 +115,7 @@ impl ApplicationForm {
                 township: self.township.trim().to_owned(),
                 phone,
                 spec,
+                replaces,
             }),
             _ => Err(refusal(ErrorCode::InvalidApplication, "申请内容", problems)),
         }

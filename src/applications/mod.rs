@@ -42,12 +42,28 @@ pub struct WorkflowSettings {
     pub clock: crate::clock::ClockSettings,
     /// Working days, for the clock.
     pub calendar: std::sync::Arc<crate::calendar::Calendar>,
+    /// The issuing office printed on documents (`SIGNBOARD_OFFICE_NAME`).
+    pub office_name: String,
+    /// Where the service is reached from outside, for the QR codes (`SIGNBOARD_PUBLIC_URL`).
+    pub public_url: String,
+    /// The key that signs verification records.
+    pub seal: std::sync::Arc<crate::signing::Seal>,
 }
 
 impl WorkflowSettings {
     /// `奈民委牌审〔2025〕0007号`.
     pub fn approval_no(&self, year: i32, seq: i32) -> String {
         format!("{}〔{year}〕{seq:04}号", self.approval_prefix)
+    }
+
+    /// The public verification page of a token: `{public_url}/v/{token}`.
+    pub fn verify_url(&self, token: &str) -> String {
+        format!("{}/v/{token}", self.public_url.trim_end_matches('/'))
+    }
+
+    /// The next reference of `year`'s submissions: `2026-0042`.
+    pub fn reference(year: i32, seq: i32) -> String {
+        format!("{year}-{seq:04}")
     }
 
     /// Year and month of an instant in the configured zone.
@@ -76,7 +92,15 @@ mod tests {
             notices: std::sync::Arc::new(crate::notify::Notices::off()),
             clock: crate::clock::ClockSettings::default(),
             calendar: std::sync::Arc::new(crate::calendar::Calendar::from_years([])),
+            office_name: "奈曼旗民族事务委员会".into(),
+            public_url: "http://127.0.0.1:8080/".into(),
+            seal: std::sync::Arc::new(
+                crate::signing::Seal::from_seed_b64("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+                    .unwrap(),
+            ),
         };
+        assert_eq!(s.verify_url("abc"), "http://127.0.0.1:8080/v/abc");
+        assert_eq!(WorkflowSettings::reference(2026, 42), "2026-0042");
         let at = Utc.with_ymd_and_hms(2024, 12, 31, 15, 30, 0).unwrap();
         assert_eq!(s.local_year_month(at), (2024, 12));
         let at = Utc.with_ymd_and_hms(2024, 12, 31, 16, 30, 0).unwrap();

@@ -88,6 +88,17 @@ pub enum TransitionRequest {
         )]
         reason: Option<String>,
     },
+    /// The office withdraws an approval; `reason` (or the comment) is required.
+    Revoke {
+        #[serde(flatten)]
+        decision: Decision,
+        #[serde(default)]
+        #[schema(
+            max_length = 2000,
+            pattern = "^[^\\u0000-\\u0009\\u000B-\\u001F\\u007F-\\u009F]*$"
+        )]
+        reason: Option<String>,
+    },
     /// The official taking it holds the case from now on.
     Claim(Decision),
     /// An admin hands the case to an official.
@@ -115,6 +126,7 @@ impl TransitionRequest {
             TransitionRequest::Extend { .. } => Action::Extend,
             TransitionRequest::Claim(_) => Action::Claim,
             TransitionRequest::Assign { .. } => Action::Assign,
+            TransitionRequest::Revoke { .. } => Action::Revoke,
         }
     }
 
@@ -130,7 +142,8 @@ impl TransitionRequest {
             | TransitionRequest::SupplyTranslation { decision: d, .. }
             | TransitionRequest::RequestChanges { decision: d, .. }
             | TransitionRequest::Extend { decision: d, .. }
-            | TransitionRequest::Assign { decision: d, .. } => d,
+            | TransitionRequest::Assign { decision: d, .. }
+            | TransitionRequest::Revoke { decision: d, .. } => d,
         }
     }
 
@@ -138,10 +151,12 @@ impl TransitionRequest {
         self.decision().expected_version
     }
 
-    /// The comment, when it is not blank; for an extension its reason (or else the comment).
+    /// The comment, when it is not blank; for an extension or a revocation its reason (or else the comment).
     pub fn comment(&self) -> Option<&str> {
         let reason = match self {
-            TransitionRequest::Extend { reason, .. } => reason.as_deref(),
+            TransitionRequest::Extend { reason, .. } | TransitionRequest::Revoke { reason, .. } => {
+                reason.as_deref()
+            }
             _ => None,
         };
         reason
@@ -223,6 +238,12 @@ impl TransitionRequest {
         } = self
         {
             text("reason".into(), r, MAX_COMMENT_CHARS, "理由", true);
+        }
+        if let TransitionRequest::Revoke {
+            reason: Some(r), ..
+        } = self
+        {
+            text("reason".into(), r, MAX_COMMENT_CHARS, "撤销理由", true);
         }
         if let TransitionRequest::Assign {
             assignee: Some(a), ..

@@ -75,7 +75,7 @@ impl Guard {
             Guard::NoErrorFinding => "该牌匾仍有不符合规定的问题，不能批准",
             Guard::NotYetConfirmed => "蒙古文译文已经确认过了",
             Guard::TranslationPresent => "还没有蒙古文译文，无法确认",
-            Guard::ReasonGiven => "不予批准时必须写明理由",
+            Guard::ReasonGiven => "不予批准或撤销批准时必须写明理由",
             Guard::ItemsGiven => "退回修改时请逐条写明需要修改的内容",
             Guard::MongolianGiven => "请填写蒙古文译文",
             Guard::NotYetExtended => "办理期限已经延长过一次，不能再次延长",
@@ -235,6 +235,13 @@ pub const TABLE: &[Transition] = &[
         roles: &[Admin],
         target: Target::Stay,
         guards: &[Guard::AssigneeGiven],
+    },
+    Transition {
+        action: Action::Revoke,
+        from: &[Status::Approved],
+        roles: &[Reviewer, Admin],
+        target: Target::To(Status::Revoked),
+        guards: &[Guard::ReasonGiven],
     },
 ];
 

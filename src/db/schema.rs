@@ -58,6 +58,8 @@ diesel::table! {
         assignee_id -> Nullable<Text>,
         decided_working_days -> Nullable<Integer>,
         decided_within_limit -> Nullable<Bool>,
+        reference -> Text,
+        replaces -> Nullable<Text>,
     }
 }
 
@@ -149,6 +151,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    reference_counters (year) {
+        year -> Integer,
+        last_seq -> Integer,
+    }
+}
+
+diesel::table! {
     terms (id) {
         id -> Text,
         zh -> Text,
@@ -185,6 +194,30 @@ diesel::table! {
 }
 
 diesel::table! {
+    approvals (application_id) {
+        application_id -> Text,
+        approval_no -> Text,
+        reference -> Text,
+        token -> Text,
+        token_hash -> Text,
+        revision -> Integer,
+        decided_at -> Timestamp,
+        decided_year -> Integer,
+        shop_name -> Text,
+        address -> Text,
+        township -> Text,
+        licence_masked -> Text,
+        text_zh -> Text,
+        text_mn -> Text,
+        canonical -> Text,
+        signature -> Text,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_reason -> Nullable<Text>,
+        replaced_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     term_versions (name) {
         name -> Text,
         n -> BigInt,
@@ -197,6 +230,15 @@ diesel::table! {
         event -> Text,
         due_on -> Date,
         sent_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    documents (application_id, kind) {
+        application_id -> Text,
+        kind -> Text,
+        first_issued_at -> Timestamp,
+        issued_to -> Text,
     }
 }
 
@@ -223,4 +265,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     term_events,
     translation_memory,
     term_versions,
+    reference_counters,
+    approvals,
+    documents,
 );

@@ -5,13 +5,16 @@ pub mod accounts;
 pub mod applications;
 pub mod calendar;
 pub mod disposition;
+pub mod documents;
 pub mod extract;
 pub mod middleware;
 pub mod notifications;
 pub mod openapi;
 pub mod preview;
 pub mod public;
+pub mod register;
 pub mod terms;
+pub mod verify;
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::header::{self, HeaderValue};
@@ -61,6 +64,8 @@ pub struct AppState {
     pub calendar: Arc<Calendar>,
     /// The term base and translation memory, with their in-memory indexes.
     pub terms: crate::terms::Terms,
+    /// The fonts the PDF documents embed.
+    pub pdf_fonts: Arc<crate::documents::PdfFonts>,
 }
 
 /// Largest JSON body (a sign spec with long texts fits many times over).
@@ -107,6 +112,12 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(terms::update)
                 .service(terms::delete)
                 .service(terms::suggest)
+                .service(documents::list)
+                .service(documents::pdf)
+                .service(verify::key)
+                .service(verify::lookup)
+                .service(verify::preview)
+                .service(register::list)
                 .service(openapi::serve)
                 .default_service(web::to(api_not_found)),
         );
@@ -224,14 +235,22 @@ pub fn security_headers() -> DefaultHeaders {
 
 /// The portal and console pages, and the fonts they use.
 pub fn static_files(cfg: &mut web::ServiceConfig, static_dir: PathBuf, fonts_dir: PathBuf) {
-    cfg.service(actix_files::Files::new("/fonts", fonts_dir))
-        .service(
-            actix_files::Files::new("/", static_dir)
-                .index_file("index.html")
-                .default_handler(web::to(|| async {
-                    HttpResponse::NotFound()
-                        .content_type("text/plain; charset=utf-8")
-                        .body("页面不存在")
-                })),
-        );
+    let verify_page = static_dir.join("verify.html");
+    cfg.route(
+        "/v/{token}",
+        web::get().to(move || {
+            let page = verify_page.clone();
+            async move { actix_files::NamedFile::open_async(page).await }
+        }),
+    )
+    .service(actix_files::Files::new("/fonts", fonts_dir))
+    .service(
+        actix_files::Files::new("/", static_dir)
+            .index_file("index.html")
+            .default_handler(web::to(|| async {
+                HttpResponse::NotFound()
+                    .content_type("text/plain; charset=utf-8")
+                    .body("页面不存在")
+            })),
+    );
 }

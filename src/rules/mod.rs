@@ -18,8 +18,8 @@ mod text;
 mod validate;
 
 pub use catalogue::{catalogue, Catalogue, CatalogueCode, CatalogueRule, CatalogueSource};
-pub use notices::{NoticeTemplate, NOTICE_PLACEHOLDERS, SMS_CHARS};
 pub(crate) use hanzi::is_han;
+pub use notices::{NoticeTemplate, NOTICE_PLACEHOLDERS, SMS_CHARS};
 pub use profile::{Band, EnforcedBy, Profile, ProfileError, Source, Thresholds};
 pub use terms::{key_lengths, segment, squeeze_spaces, Piece, TermBase};
 pub(crate) use text::{is_cyrillic, is_latin_letter, is_mongolian_letter};

@@ -29,6 +29,9 @@ pub struct YearCounts {
     pub submitted: i64,
     /// Submitted in this year and still open now.
     pub pending: i64,
+    /// Approved in this year and revoked since (also counted in `approved`: the approval
+    /// number stays used).
+    pub revoked: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -74,6 +77,7 @@ pub fn by_year(conn: &mut DbConn) -> Result<Vec<YearCounts>, DbError> {
             "rejected" => y.rejected = n,
             "submitted" => y.submitted = n,
             "pending" => y.pending = n,
+            "revoked" => y.revoked = n,
             _ => {}
         }
     }
@@ -182,6 +186,9 @@ pub fn recount(conn: &mut DbConn) -> Result<Vec<YearCounts>, DbError> {
         });
         if status == Status::Approved.as_str() {
             y.approved += n;
+        } else if status == Status::Revoked.as_str() {
+            y.approved += n;
+            y.revoked += n;
         } else if status == Status::Rejected.as_str() {
             y.rejected += n;
         }
@@ -189,12 +196,12 @@ pub fn recount(conn: &mut DbConn) -> Result<Vec<YearCounts>, DbError> {
     Ok(years.into_values().collect())
 }
 
-const CSV_HEADER: &str = "year,approved,rejected,submitted,pending";
+const CSV_HEADER: &str = "year,approved,rejected,submitted,pending,revoked";
 
 fn csv_row(c: &YearCounts) -> String {
     format!(
-        "{},{},{},{},{}",
-        c.year, c.approved, c.rejected, c.submitted, c.pending
+        "{},{},{},{},{},{}",
+        c.year, c.approved, c.rejected, c.submitted, c.pending, c.revoked
     )
 }
 

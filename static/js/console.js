@@ -12,6 +12,7 @@ import { usersView } from './users.js';
 import { notificationsView } from './notify.js';
 import { dueCell, clockFacts, holderPanel } from './clock.js';
 import { suggestionBox } from './suggest.js';
+import { documentsSection, revokePanel, printButton } from './documents.js';
 
 const main = document.getElementById('main');
 const OFFICIAL = ['translator', 'reviewer', 'admin'];
@@ -228,7 +229,7 @@ async function queueView() {
             'table',
             { class: 'list' },
             h('caption', { class: 'sr-only', text: '申请列表' }),
-            h('thead', {}, h('tr', {}, ['店铺名称', '信用代码', '苏木乡镇', '状态', '办理期限', '承办人', '提交时间', ''].map((t) => h('th', { scope: 'col', text: t })))),
+            h('thead', {}, h('tr', {}, ['店铺名称', '受理编号', '苏木乡镇', '状态', '办理期限', '承办人', '提交时间', ''].map((t) => h('th', { scope: 'col', text: t })))),
             h(
               'tbody',
               {},
@@ -237,7 +238,7 @@ async function queueView() {
                   'tr',
                   { class: a.overdue ? 'row-overdue' : a.due_soon ? 'row-soon' : null },
                   h('td', { 'data-label': '店铺名称' }, h('a', { href: `#/app/${encodeURIComponent(a.id)}`, class: 'shop', text: a.shop_name })),
-                  h('td', { 'data-label': '信用代码', class: 'mono', text: a.license_no }),
+                  h('td', { 'data-label': '受理编号', class: 'mono', text: a.reference }),
                   h('td', { 'data-label': '苏木乡镇', text: a.township }),
                   h('td', { 'data-label': '状态' }, statusBadge(a.status), a.status === 'in_review' && !a.translation_confirmed ? h('span', { class: 'tag', text: '译文待确认' }) : null),
                   h('td', { 'data-label': '办理期限' }, dueCell(a)),
@@ -350,6 +351,7 @@ async function transition(d, body, msgEl) {
       claim: '已认领，此件由您承办。',
       assign: '已指派承办人。',
       extend: '办理期限已延长。',
+      revoke: '已撤销批准，核验页面将显示“已撤销”。',
     };
     pendingMessage = { text: done[body.action] || '已办理。', kind: 'ok' };
     detailView(d.id);
@@ -513,6 +515,7 @@ function reviewerPanel(d, rev, msg) {
       }),
     ]);
   }
+  if (acts.includes('revoke')) box.append(revokePanel(d, (body) => transition(d, body, msg), msg));
   if (acts.includes('reject')) {
     const reason = h('textarea', { rows: 2, maxlength: 500 });
     append(box, [
@@ -559,8 +562,9 @@ async function detailView(id) {
   const canAct = d.available_actions.length > 0;
   replace(
     main,
-    h('p', {}, h('a', { href: '#/', text: '← 返回队列' })),
+    h('p', { class: 'no-print' }, h('a', { href: '#/', text: '← 返回队列' }), ' ', printButton()),
     h('h1', { class: 'detail-title' }, h('span', { class: 'shop', text: d.shop_name }), ' ', statusBadge(d.status, d.status_label), h('span', { class: 'ver', text: `第 ${d.current_revision} 版` })),
+    h('p', { class: 'reference' }, '受理编号：', h('strong', { class: 'mono', text: d.reference })),
     top,
     d.approval_no ? h('p', { class: 'approval-box' }, '批准文号：', h('strong', { class: 'approval-no', text: d.approval_no })) : null,
     h(
@@ -593,11 +597,12 @@ async function detailView(id) {
       h('figure', {}, protectedImg(rev.preview_url + '?width_px=960', '按规定绘制的效果图', 'preview-img'), h('figcaption', { text: '系统按申请内容绘制的效果图' })),
     ),
     h('section', {}, h('h2', { text: '检查结果' }), h('p', { class: `verdict v-${rev.verdict}`, text: VERDICT[rev.verdict] }), findingList(rev.findings)),
+    documentsSection(d),
     d.requested_changes ? h('section', { class: 'requested' }, h('h2', { text: '已要求商户修改' }), changeItems(d.requested_changes), changesComment(d)) : null,
     canAct
       ? h(
           'section',
-          { class: 'act' },
+          { class: 'act no-print' },
           h('h2', { text: '办理' }),
           msg,
           role === 'translator' || role === 'admin' ? translatorPanel(d, rev, msg) : null,
@@ -605,7 +610,7 @@ async function detailView(id) {
           holderPanel(d, session.get().user && session.get().user.id, (body, el) => transition(d, body, el), msg),
         )
       : h('p', { class: 'hint', text: `当前状态为“${d.status_label}”，您无需办理。` }),
-    h('section', {}, h('h2', { text: '各版本对比' }), compareRevisions(d)),
+    h('section', { class: 'no-print' }, h('h2', { text: '各版本对比' }), compareRevisions(d)),
     h('section', {}, h('h2', { text: '办理经过' }), eventList(d.events)),
   );
 }

@@ -8,6 +8,7 @@ export const STATUS = {
   approved: '已批准',
   rejected: '未通过',
   withdrawn: '已撤回',
+  revoked: '已撤销',
 };
 export const STATUS_ORDER = Object.keys(STATUS);
 
@@ -23,6 +24,7 @@ export const ACTION = {
   extend: '延长办理期限',
   claim: '认领',
   assign: '指派承办人',
+  revoke: '撤销批准',
 };
 
 export const ROLE = {

@@ -8,6 +8,7 @@ import { MN } from './labels.js';
 import { createSignForm, submitNew } from './signform.js';
 import { protectedImg, releaseImages, statusBadge, changeItems, changesComment, eventList } from './detail.js';
 import { findingList, VERDICT } from './findings.js';
+import { documentsSection } from './documents.js';
 import { renderUserBox, onSessionEnd, onSessionStart, onPasswordRequired, onPasswordChanged, forcedPasswordView, followNext } from './shell.js';
 
 const main = document.getElementById('main');
@@ -171,6 +172,7 @@ async function mineView() {
               { href: `#/app/${encodeURIComponent(a.id)}`, class: 'app-card' },
               h('strong', { class: 'shop', text: a.shop_name }),
               statusBadge(a.status),
+              h('span', { class: 'meta mono', text: a.reference }),
               a.approval_no ? h('span', { class: 'approval', text: `批准文号：${a.approval_no}` }) : null,
               h('span', { class: 'meta', text: `提交于 ${fmtDate(a.submitted_at)} · 第 ${a.current_revision} 版` }),
             ),
@@ -230,6 +232,7 @@ async function detailView(id) {
   const parts = [
     h('p', {}, h('a', { href: '#/mine', text: '← 我的申请' })),
     h('h1', { class: 'detail-title' }, h('span', { class: 'shop', text: d.shop_name }), ' ', statusBadge(d.status, d.status_label)),
+    h('p', { class: 'reference' }, '受理编号：', h('strong', { class: 'mono', text: d.reference })),
     flashEl(),
   ];
   if (d.approval_no) {
@@ -274,6 +277,7 @@ async function detailView(id) {
     ),
   );
 
+  parts.push(documentsSection(d));
   const actionsBox = h('div', { class: 'actions' });
   const msg = h('div', { class: 'notice', hidden: true });
   if (d.available_actions.includes('withdraw')) {

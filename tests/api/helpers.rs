@@ -129,6 +129,9 @@ pub fn test_config(data_dir: &Path, database: DbUrl) -> Config {
             poll: std::time::Duration::from_millis(50),
             ..Default::default()
         },
+        office_name: "奈曼旗民族事务委员会".into(),
+        public_url: "http://127.0.0.1:8080".into(),
+        signing_key: None,
     }
 }
 

@@ -7,6 +7,7 @@ mod accounts;
 mod calendar;
 mod check;
 mod clock;
+mod documents;
 mod edge;
 mod errors;
 mod notify;

@@ -38,7 +38,7 @@ backend_test!(openapi_describes_every_route_and_only_those, |app| {
     }
     // The description comes from the route list itself (`http::routes`); every route of the
     // service is in it …
-    assert_eq!(documented.len(), 35, "{documented:?}");
+    assert_eq!(documented.len(), 41, "{documented:?}");
     assert!(documented.contains(&("get".to_owned(), "/healthz".to_owned())));
     // … and each documented route is really served: no `route_not_found` for any of them.
     for (method, path) in &documented {
@@ -47,7 +47,9 @@ backend_test!(openapi_describes_every_route_and_only_those, |app| {
                 .replace("{id}", "x")
                 .replace("{attachment_id}", "y")
                 .replace("{n}", "1")
-                .replace("{year}", "2026"),
+                .replace("{year}", "2026")
+                .replace("{kind}", "receipt")
+                .replace("{token}", "AAAAAAAAAAAAAAAA"),
         );
         let resp = match method.as_str() {
             "get" => app.client.get(url).send().await.unwrap(),

@@ -43,8 +43,8 @@ backend_test!(counts_per_year_month_status_and_csv, |app| {
     assert_eq!(
         crate::clock::counts_only(&v["years"]),
         json!([
-            {"year": 2025, "approved": 3, "rejected": 1, "submitted": 5, "pending": 0},
-            {"year": 2026, "approved": 1, "rejected": 0, "submitted": 1, "pending": 1}
+            {"year": 2025, "approved": 3, "rejected": 1, "submitted": 5, "pending": 0, "revoked": 0},
+            {"year": 2026, "approved": 1, "rejected": 0, "submitted": 1, "pending": 1, "revoked": 0}
         ])
     );
     let (_, y) = body(app.get("/api/v1/stats/approvals?year=2025", None).await).await;
@@ -73,7 +73,7 @@ async fn csv_export(app: &TestApp) {
         .starts_with("text/csv"));
     assert_eq!(
         resp.text().await.unwrap(),
-        "year,approved,rejected,submitted,pending\n2025,3,1,5,0\n2026,1,0,1,1\n"
+        "year,approved,rejected,submitted,pending,revoked\n2025,3,1,5,0,0\n2026,1,0,1,1,0\n"
     );
     let csv = app
         .get("/api/v1/stats/approvals?year=2025&format=csv", None)
@@ -82,7 +82,7 @@ async fn csv_export(app: &TestApp) {
         .await
         .unwrap();
     assert!(
-        csv.starts_with("year,approved,rejected,submitted,pending\n2025,3,1,5,0\n"),
+        csv.starts_with("year,approved,rejected,submitted,pending,revoked\n2025,3,1,5,0,0\n"),
         "{csv}"
     );
     assert!(

@@ -706,8 +706,8 @@ backend_test!(the_year_boundary_is_beijing_time, |app| {
     assert_eq!(
         crate::clock::counts_only(&stats["years"]),
         json!([
-            {"year": 2024, "approved": 1, "rejected": 0, "submitted": 1, "pending": 0},
-            {"year": 2025, "approved": 1, "rejected": 0, "submitted": 1, "pending": 0}
+            {"year": 2024, "approved": 1, "rejected": 0, "submitted": 1, "pending": 0, "revoked": 0},
+            {"year": 2025, "approved": 1, "rejected": 0, "submitted": 1, "pending": 0, "revoked": 0}
         ])
     );
     let (_, y) = body(app.get("/api/v1/stats/approvals?year=2024", None).await).await;

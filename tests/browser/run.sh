@@ -29,6 +29,7 @@ data="$(mktemp -d "${TMPDIR:-/tmp}/signboard-browser.XXXXXX")"
 admin_password="admin-$(node -e "console.log(require('crypto').randomBytes(9).toString('hex'))")"
 
 SIGNBOARD_BIND="127.0.0.1:$port" \
+SIGNBOARD_PUBLIC_URL="http://127.0.0.1:$port" \
 SIGNBOARD_DATA_DIR="$data" \
 SIGNBOARD_DATABASE_URL="sqlite://$data/db.sqlite" \
 SIGNBOARD_ADMIN_PASSWORD="$admin_password" \

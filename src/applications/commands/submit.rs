@@ -7,9 +7,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::notices::{notify, After};
+use crate::applications::form::invalid_fields;
 use crate::applications::form::ValidForm;
 use crate::applications::request::IdempotencyKey;
 use crate::applications::rows::event::first_status;
+use crate::applications::rows::reference::next_reference_seq;
 use crate::applications::rows::{
     get_revision, insert_event, insert_revision, ApplicationRow, NewEvent, NewRevision,
 };
@@ -26,6 +28,8 @@ use crate::spec::{Finding, Verdict};
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SubmitResult {
     pub id: String,
+    /// `2026-0042`: the reference people read (the id stays the API's).
+    pub reference: String,
     pub status: Status,
     pub version: i32,
     pub revision: i32,
@@ -38,6 +42,7 @@ fn first_result(conn: &mut DbConn, app: &ApplicationRow) -> AppResult<SubmitResu
     let rev = get_revision(conn, &app.id, 1)?;
     Ok(SubmitResult {
         id: app.id.clone(),
+        reference: app.reference.clone(),
         status: first_status(conn, &app.id)?,
         version: 1,
         revision: 1,
@@ -103,6 +108,28 @@ fn new_row(
         assignee_id: None,
         decided_working_days: None,
         decided_within_limit: None,
+        reference: String::new(),
+        replaces: form.replaces.clone(),
+    }
+}
+
+/// A replacement must name an approved application of the same merchant (else 422).
+fn check_replaces(conn: &mut DbConn, merchant: &User, replaces: Option<&str>) -> AppResult<()> {
+    let Some(old) = replaces else {
+        return Ok(());
+    };
+    let status: Option<Status> = applications::table
+        .filter(applications::id.eq(old))
+        .filter(applications::merchant_id.eq(&merchant.id))
+        .select(applications::status)
+        .first(conn)
+        .optional()?;
+    match status {
+        Some(Status::Approved) => Ok(()),
+        _ => invalid_fields(vec![(
+            "replaces".into(),
+            "只能变更您自己已批准的牌匾".into(),
+        )]),
     }
 }
 
@@ -135,8 +162,11 @@ pub fn create(
     key: Option<&IdempotencyKey>,
     now: DateTime<Utc>,
 ) -> AppResult<Created> {
-    let row = new_row(settings, merchant, form, key, now);
+    let mut row = new_row(settings, merchant, form, key, now);
+    check_replaces(conn, merchant, row.replaces.as_deref())?;
     let result = write_tx(conn, |conn| -> Result<SubmitResult, Failure> {
+        let seq = next_reference_seq(conn, row.submitted_year)?;
+        row.reference = WorkflowSettings::reference(row.submitted_year, seq);
         diesel::insert_into(applications::table)
             .values(&row)
             .execute(conn)
@@ -175,6 +205,7 @@ pub fn create(
         )?;
         Ok(SubmitResult {
             id: row.id.clone(),
+            reference: row.reference.clone(),
             status: row.status,
             version: 1,
             revision: 1,

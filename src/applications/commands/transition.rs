@@ -9,6 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::notices::{notify, After};
+use super::record;
 use crate::applications::deadline;
 use crate::applications::error::TransitionError;
 use crate::applications::form::ValidForm;
@@ -137,7 +138,9 @@ pub fn apply_transition(
             revision,
             translation_confirmed,
             approval_no: app.approval_no.clone(),
-            decided: to.is_final().then(|| settings.local_year_month(now)),
+            // A revocation keeps the decision's time: it is counted in the approval's year.
+            decided: (to.is_final() && !app.status.is_final())
+                .then(|| settings.local_year_month(now)),
         };
         if to == Status::Approved {
             let (year, _) = settings.local_year_month(now);
@@ -149,6 +152,7 @@ pub fn apply_transition(
         count(conn, &app, input.form, &outcome)?;
         record(conn, &app, actor, input.request, &outcome, naive)?;
         deadline::project(conn, settings, &app.id)?;
+        after_decision(conn, settings, &app, input.request, &outcome, naive)?;
         let after = After {
             status: to,
             approval_no: outcome.approval_no.as_deref(),
@@ -228,7 +232,9 @@ fn update_row(
     o: &Outcome,
     now: NaiveDateTime,
 ) -> Result<()> {
-    let decided_at = o.decided.map(|_| now);
+    let decided_at = o.decided.map(|_| now).or(app.decided_at);
+    let decided_year = o.decided.map(|(y, _)| y).or(app.decided_year);
+    let decided_month = o.decided.map(|(_, m)| m as i32).or(app.decided_month);
     let shop_name = form.map_or(app.shop_name.as_str(), |f| &f.shop_name);
     let license_no = form.map_or(app.license_no.as_str(), |f| f.licence_no.as_str());
     let address = form.map_or(app.address.as_str(), |f| &f.address);
@@ -245,8 +251,8 @@ fn update_row(
         applications::translation_confirmed.eq(o.translation_confirmed),
         applications::approval_no.eq(&o.approval_no),
         applications::decided_at.eq(decided_at),
-        applications::decided_year.eq(o.decided.map(|(y, _)| y)),
-        applications::decided_month.eq(o.decided.map(|(_, m)| m as i32)),
+        applications::decided_year.eq(decided_year),
+        applications::decided_month.eq(decided_month),
         applications::updated_at.eq(now),
         applications::shop_name.eq(shop_name),
         applications::license_no.eq(license_no),
@@ -268,6 +274,9 @@ fn count(
     form: Option<&ValidForm>,
     o: &Outcome,
 ) -> Result<()> {
+    if let (Status::Revoked, Some(year)) = (o.to, app.decided_year) {
+        bump_count(conn, (year, 0, ""), "revoked", 1)?;
+    }
     let Some((year, month)) = o.decided else {
         return Ok(());
     };
@@ -313,5 +322,37 @@ fn record(
         revision: o.revision,
     };
     insert_event(conn, event, now)?;
+    Ok(())
+}
+
+/// The verification record of an approval (and the superseding of the one it replaces), or
+/// the revocation of one.
+fn after_decision(
+    conn: &mut DbConn,
+    settings: &WorkflowSettings,
+    app: &ApplicationRow,
+    request: &TransitionRequest,
+    o: &Outcome,
+    now: NaiveDateTime,
+) -> Result<()> {
+    match (o.to, &o.approval_no, o.decided) {
+        (Status::Approved, Some(no), Some((year, _))) => {
+            let revision = get_revision(conn, &app.id, o.revision)?;
+            let spec = revision.spec()?;
+            let approved = record::Approved {
+                app,
+                spec: &spec,
+                revision: o.revision,
+                approval_no: no,
+                decided_at: now,
+                decided_year: year,
+            };
+            record::issue(settings, conn, approved)?;
+        }
+        (Status::Revoked, _, _) => {
+            record::revoke(conn, &app.id, request.comment().unwrap_or_default(), now)?;
+        }
+        _ => {}
+    }
     Ok(())
 }

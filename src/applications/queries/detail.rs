@@ -106,6 +106,10 @@ pub struct Detail {
     pub clock: ClockView,
     /// The official holding the case.
     pub assignee: Option<Person>,
+    /// `2026-0042`: the reference people read.
+    pub reference: String,
+    /// The approved application this one changes.
+    pub replaces: Option<String>,
 }
 
 /// Display names of people by id.
@@ -277,5 +281,7 @@ pub fn detail(
         events,
         clock,
         assignee,
+        reference: app.reference,
+        replaces: app.replaces,
     })
 }

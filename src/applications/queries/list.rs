@@ -63,6 +63,7 @@ pub struct ListFilter {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ListItem {
     pub id: String,
+    pub reference: String,
     pub shop_name: String,
     pub license_no: String,
     pub township: String,
@@ -152,6 +153,7 @@ impl<'a> Today<'a> {
             due_soon,
             assignee: r.assignee_id.as_deref().map(|a| names.person(a)),
             id: r.id,
+            reference: r.reference,
             shop_name: r.shop_name,
             license_no: r.license_no,
             township: r.township,
@@ -199,7 +201,8 @@ pub(crate) fn query<'a>(actor: &User, filter: &ListFilter, day: &Today<'_>) -> Q
             applications::shop_name
                 .like(pattern.clone())
                 .escape('\\')
-                .or(applications::license_no.like(pattern).escape('\\')),
+                .or(applications::license_no.like(pattern.clone()).escape('\\'))
+                .or(applications::reference.like(pattern).escape('\\')),
         );
     }
     clock_filters(q, actor, filter, day)

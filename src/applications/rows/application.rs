@@ -40,6 +40,10 @@ pub struct ApplicationRow {
     pub assignee_id: Option<String>,
     pub decided_working_days: Option<i32>,
     pub decided_within_limit: Option<bool>,
+    /// `2026-0042`: the year of submission and its number in that year.
+    pub reference: String,
+    /// The approved application whose sign this one changes.
+    pub replaces: Option<String>,
 }
 
 impl ApplicationRow {

@@ -1,8 +1,10 @@
 //! The stored rows, one file per table, each with its reads and writes.
 
 pub mod application;
+pub mod approval;
 pub mod attachment;
 pub mod event;
+pub mod reference;
 pub mod revision;
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
