@@ -47,6 +47,7 @@ fn record(fonts: &Fonts) -> DocRecord {
         township: "大沁他拉镇".into(),
         spec,
         submitted_at: at,
+        due_on: None,
         designs: vec!["design.png".into()],
         office: "奈曼旗民族事务委员会".into(),
         timezone: chrono_tz::Asia::Shanghai,

@@ -63,20 +63,7 @@ pub fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<Services, StartE
             config.data_dir.display()
         ))
     })?;
-    let started = std::time::Instant::now();
-    let fonts = render::Fonts::load(&config.fonts_dir)
-        .map_err(|e| {
-            StartError(format!(
-                "fonts in {} cannot be used: {e}",
-                config.fonts_dir.display()
-            ))
-        })?
-        .with_glyph_cache(render::GlyphCache::with_megabytes(config.glyph_cache_mb));
-    tracing::info!(
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        version = fonts.version_tag(),
-        "fonts loaded"
-    );
+    let fonts = load_fonts(&config)?;
     rules::self_test().map_err(|e| StartError(format!("rules data is broken: {e}")))?;
     let profile = match &config.rules_profile {
         Some(path) => rules::Profile::from_path(path)
@@ -86,22 +73,8 @@ pub fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<Services, StartE
     let notices = notify::Notices::from_profile(&profile).map_err(StartError)?;
     let calendar = calendar::Calendar::load(config.calendar_dir.as_deref())
         .map_err(|e| StartError(e.to_string()))?;
-    let db = Db::connect(&config.database, config.db_pool).map_err(StartError)?;
-    let applied = db.migrate().map_err(StartError)?;
-    if !applied.is_empty() {
-        tracing::info!(?applied, backend = db.backend(), "migrations applied");
-    }
     let hasher = Hasher::new(config.argon2_memory_kib);
-    {
-        let mut conn = db.get().map_err(|e| StartError(e.to_string()))?;
-        if let Some(password) =
-            auth::ensure_admin(&mut conn, &hasher, config.admin_password.as_deref())
-                .map_err(|e| StartError(e.to_string()))?
-        {
-            // Printed once, on the first start, so the operator can log in.
-            tracing::warn!("created user `admin` with password: {password}");
-        }
-    }
+    let db = open_database(&config, &hasher)?;
     let secret = jwt_secret(&config)?;
     let seal = match &config.signing_key {
         Some(seed) => signing::Seal::from_seed_b64(seed),
@@ -147,6 +120,43 @@ pub fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<Services, StartE
         pdf_fonts: Arc::new(pdf_fonts),
     });
     Ok(Services { state, config })
+}
+
+/// The shipped fonts, checked, with the glyph cache of the configured size.
+fn load_fonts(config: &Config) -> Result<render::Fonts, StartError> {
+    let started = std::time::Instant::now();
+    let fonts = render::Fonts::load(&config.fonts_dir)
+        .map_err(|e| {
+            StartError(format!(
+                "fonts in {} cannot be used: {e}",
+                config.fonts_dir.display()
+            ))
+        })?
+        .with_glyph_cache(render::GlyphCache::with_megabytes(config.glyph_cache_mb));
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        version = fonts.version_tag(),
+        "fonts loaded"
+    );
+    Ok(fonts)
+}
+
+/// The database, migrated, with `admin` created on an empty one.
+fn open_database(config: &Config, hasher: &Hasher) -> Result<Db, StartError> {
+    let db = Db::connect(&config.database, config.db_pool).map_err(StartError)?;
+    let applied = db.migrate().map_err(StartError)?;
+    if !applied.is_empty() {
+        tracing::info!(?applied, backend = db.backend(), "migrations applied");
+    }
+    let mut conn = db.get().map_err(|e| StartError(e.to_string()))?;
+    if let Some(password) = auth::ensure_admin(&mut conn, hasher, config.admin_password.as_deref())
+        .map_err(|e| StartError(e.to_string()))?
+    {
+        // Printed once, on the first start, so the operator can log in.
+        tracing::warn!("created user `admin` with password: {password}");
+    }
+    drop(conn);
+    Ok(db)
 }
 
 /// Replays the clock of every application stored before the clock existed (their due days

@@ -191,6 +191,15 @@ fn receipt(s: &mut Surface, fonts: &PdfFonts, r: &DocRecord, y: f32) -> f32 {
     );
     let mut rows = shop_facts(r);
     rows.push(("收到日期", date_zh(r, r.submitted_at)));
+    if let Some(due) = r.due_on {
+        rows.push((
+            "办结期限",
+            format!(
+                "{}前（不含节假日，补正时间不计入）",
+                due.format("%Y年%-m月%-d日")
+            ),
+        ));
+    }
     rows.push(("牌匾汉文", r.spec.texts.zh.clone()));
     let y = facts(s, fonts, &rows, y);
     let list: Vec<String> = r

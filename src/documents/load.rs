@@ -90,7 +90,7 @@ pub fn load(
         .collect();
     let mut record = base_record(settings, &app, revision.spec()?, designs);
     match kind {
-        DocKind::Receipt => {}
+        DocKind::Receipt => record.due_on = due_at_submission(settings, &events)?,
         DocKind::CorrectionNotice => record.changes = Some(changes(event)),
         _ => record.decided = Some(decided(&app, event)),
     }
@@ -103,6 +103,18 @@ pub fn load(
     };
     record_issue(conn, &app.id, kind, actor, now)?;
     Ok(Loaded { record, draw })
+}
+
+/// The due day the clock gave on the day of submission: the first event alone, replayed.
+fn due_at_submission(
+    settings: &WorkflowSettings,
+    events: &[EventRow],
+) -> AppResult<Option<chrono::NaiveDate>> {
+    let Some(first) = events.first() else {
+        return Ok(None);
+    };
+    let day = settings.local_date(utc(first.created_at));
+    Ok(crate::applications::deadline::view(settings, std::slice::from_ref(first), day)?.due_on)
 }
 
 fn base_record(
@@ -119,6 +131,7 @@ fn base_record(
         township: app.township.clone(),
         spec,
         submitted_at: utc(app.submitted_at),
+        due_on: None,
         designs,
         office: settings.office_name.clone(),
         timezone: settings.timezone,

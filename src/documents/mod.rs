@@ -104,6 +104,8 @@ pub struct DocRecord {
     pub township: String,
     pub spec: SignSpec,
     pub submitted_at: DateTime<Utc>,
+    /// The statutory due day as reckoned at submission (the receipt states it).
+    pub due_on: Option<chrono::NaiveDate>,
     /// Names of the design images submitted.
     pub designs: Vec<String>,
     pub office: String,

@@ -135,7 +135,7 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         event: EventType::Revoked,
-        action: None,
+        action: Some(Action::Revoke),
         to: &[Merchant],
     },
     Route {

@@ -190,6 +190,17 @@ backend_test!(certificate_with_a_qr_code_that_verifies, |app| {
         text.contains("受理回执") && text.contains(&reference),
         "{text}"
     );
+    // The receipt states the statutory due day the clock gave at submission.
+    let due: chrono::NaiveDate = app.detail(&m, &id).await["clock"]["due_on"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let due_zh = due.format("%Y年%-m月%-d日").to_string();
+    assert!(
+        text.contains("办结期限") && text.contains(&due_zh),
+        "{due_zh} in {text}"
+    );
     assert_eq!(app.count("documents"), 2);
 });
 
@@ -351,6 +362,11 @@ backend_test!(
         let m = app.merchant("docs_r").await;
         let (tr, rev) = officials(&app).await;
         revoked_one(&app, &m, &tr, &rev).await;
+        // The merchant is told (a notification written with the revocation).
+        assert_eq!(
+            app.count("notifications n JOIN users u ON u.id = n.recipient_id WHERE n.event = 'revoked' AND u.role = 'merchant'"),
+            1
+        );
         // The yearly counts show the revocation separately; the running counts match a recount.
         let (_, stats) = body(app.get("/api/v1/stats/approvals", None).await).await;
         let year = &stats["years"][0];
