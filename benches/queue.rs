@@ -7,12 +7,8 @@ mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use diesel::connection::SimpleConnection;
-use serde_json::{json, Value};
-use std::net::TcpListener;
-use std::sync::Arc;
+use serde_json::Value;
 use std::time::Duration;
-
-use signboard::http::SystemClock;
 
 const APPLICATIONS: usize = 100_000;
 
@@ -62,47 +58,14 @@ fn seed(db: &signboard::db::Db) {
 }
 
 fn setup() -> Bench {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let config = common::config(&data);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let services = signboard::prepare(config, Arc::new(SystemClock)).unwrap();
-    seed(&services.state.db);
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let server = signboard::serve(services, listener).unwrap();
-    rt.spawn(server);
-    let client = reqwest::Client::new();
-    let reviewer = rt.block_on(async {
-        let login = |u: &'static str, p: &'static str| {
-            let (client, base) = (client.clone(), base.clone());
-            async move {
-                let v: Value = client
-                    .post(format!("{base}/api/v1/auth/login"))
-                    .json(&json!({"username": u, "password": p}))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                v["token"].as_str().unwrap().to_owned()
-            }
-        };
-        let admin = login("admin", "admin-password").await;
-        client
-            .post(format!("{base}/api/v1/users"))
-            .bearer_auth(&admin)
-            .json(&json!({"username": "reviewer", "password": "reviewer-pass", "role": "reviewer"}))
-            .send()
-            .await
-            .unwrap();
-        login("reviewer", "reviewer-pass").await
-    });
+    let served = common::serve_seeded(seed);
+    let reviewer = served.rt.block_on(served.reviewer());
+    let common::Served {
+        rt,
+        base,
+        client,
+        tmp,
+    } = served;
     Bench {
         rt,
         base,

@@ -9,11 +9,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use diesel::connection::SimpleConnection;
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
-use std::net::TcpListener;
-use std::sync::Arc;
 use std::time::Duration;
-
-use signboard::http::SystemClock;
 
 const APPLICATIONS: usize = 100_000;
 
@@ -74,56 +70,24 @@ fn seed(db: &signboard::db::Db) {
 
 /// The service's configuration for the bench: SQLite in `data`, no background sweeper.
 fn setup() -> Bench {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let config = common::config(&data);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let services = signboard::prepare(config, Arc::new(SystemClock)).unwrap();
-    seed(&services.state.db);
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    rt.spawn(signboard::serve(services, listener).unwrap());
-    let client = reqwest::Client::new();
-    let (reviewer, merchant) = rt.block_on(async {
-        let login = |u: &'static str, p: &'static str| {
-            let client = client.clone();
-            let base = base.clone();
-            async move {
-                let v: Value = client
-                    .post(format!("{base}/api/v1/auth/login"))
-                    .json(&json!({"username": u, "password": p}))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                v["token"].as_str().unwrap().to_owned()
-            }
-        };
-        let admin = login("admin", "admin-password").await;
-        client
-            .post(format!("{base}/api/v1/users"))
-            .bearer_auth(&admin)
-            .json(&json!({"username": "reviewer", "password": "reviewer-pass", "role": "reviewer"}))
-            .send()
-            .await
-            .unwrap();
-        client
-            .post(format!("{base}/api/v1/auth/register"))
+    let served = common::serve_seeded(seed);
+    let (reviewer, merchant) = served.rt.block_on(async {
+        let reviewer = served.reviewer().await;
+        served
+            .client
+            .post(format!("{}/api/v1/auth/register", served.base))
             .json(&json!({"username": "merchant", "password": "merchant-pass"}))
             .send()
             .await
             .unwrap();
-        (
-            login("reviewer", "reviewer-pass").await,
-            login("merchant", "merchant-pass").await,
-        )
+        (reviewer, served.login("merchant", "merchant-pass").await)
     });
+    let common::Served {
+        rt,
+        base,
+        client,
+        tmp,
+    } = served;
     Bench {
         rt,
         base,

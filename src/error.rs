@@ -325,6 +325,28 @@ impl AppError {
         Self::explained(ErrorCode::ServiceBusy, message)
     }
 
+    /// A refusal with `code` listing every problem of `what` (e.g. 申请内容, 术语): the message
+    /// names them all, `details` is the list of `{"field", "message"}`.
+    pub fn listing(code: ErrorCode, what: &str, problems: Vec<(String, String)>) -> AppError {
+        if problems.is_empty() {
+            return AppError::internal("a refusal without problems");
+        }
+        let message = format!(
+            "{what}有 {} 处需要修改：{}",
+            problems.len(),
+            problems
+                .iter()
+                .map(|(_, m)| m.as_str())
+                .collect::<Vec<_>>()
+                .join("；")
+        );
+        let details: Vec<_> = problems
+            .into_iter()
+            .map(|(field, message)| serde_json::json!({"field": field, "message": message}))
+            .collect();
+        AppError::explained(code, message).with_details(details)
+    }
+
     pub fn with_details(mut self, details: impl Serialize) -> Self {
         self.details = serde_json::to_value(details).ok();
         self

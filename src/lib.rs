@@ -194,7 +194,8 @@ fn jwt_secret(config: &Config) -> Result<Vec<u8>, StartError> {
     Ok(secret)
 }
 
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes a new file only its owner may read (mode 0600): the generated secrets.
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);

@@ -69,7 +69,7 @@ impl Seal {
         }
         let mut seed = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut seed);
-        write_private(&path, URL_SAFE_NO_PAD.encode(seed).as_bytes()).map_err(io)?;
+        crate::write_private(&path, URL_SAFE_NO_PAD.encode(seed).as_bytes()).map_err(io)?;
         Ok(Seal {
             key: SigningKey::from_bytes(&seed),
         })
@@ -84,18 +84,6 @@ impl Seal {
     pub fn sign(&self, canonical: &str) -> String {
         URL_SAFE_NO_PAD.encode(self.key.sign(canonical.as_bytes()).to_bytes())
     }
-}
-
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)?.write_all(bytes)
 }
 
 /// The canonical text of a JSON value: compact, object keys sorted by their UTF-8 bytes at

@@ -1,6 +1,9 @@
 //! What the service benchmarks share: the configuration of a server on a fresh SQLite
 //! database in `data` (each bench changes what it measures differently).
 
+// Not every bench uses every part.
+#![allow(dead_code)]
+
 use signboard::config::Config;
 use signboard::db::DbUrl;
 use std::path::{Path, PathBuf};
@@ -35,5 +38,67 @@ pub fn config(data: &Path) -> Config {
         office_name: "奈曼旗民族事务委员会".into(),
         public_url: "http://127.0.0.1:8080".into(),
         signing_key: None,
+    }
+}
+
+/// A server on a fresh database that `seed` filled, on a runtime of its own.
+pub struct Served {
+    pub rt: tokio::runtime::Runtime,
+    pub base: String,
+    pub client: reqwest::Client,
+    pub tmp: tempfile::TempDir,
+}
+
+pub fn serve_seeded(seed: impl FnOnce(&signboard::db::Db)) -> Served {
+    let tmp = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let services = signboard::prepare(
+        config(&tmp.path().join("data")),
+        std::sync::Arc::new(signboard::http::SystemClock),
+    )
+    .unwrap();
+    seed(&services.state.db);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    rt.spawn(signboard::serve(services, listener).unwrap());
+    Served {
+        rt,
+        base,
+        client: reqwest::Client::new(),
+        tmp,
+    }
+}
+
+impl Served {
+    /// The token of `username`.
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let v: serde_json::Value = self
+            .client
+            .post(format!("{}/api/v1/auth/login", self.base))
+            .json(&serde_json::json!({"username": username, "password": password}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        v["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates the official `reviewer` (as admin) and answers its token.
+    pub async fn reviewer(&self) -> String {
+        let admin = self.login("admin", "admin-password").await;
+        self.client
+            .post(format!("{}/api/v1/users", self.base))
+            .bearer_auth(&admin)
+            .json(&serde_json::json!({"username": "reviewer", "password": "reviewer-pass", "role": "reviewer"}))
+            .send()
+            .await
+            .unwrap();
+        self.login("reviewer", "reviewer-pass").await
     }
 }

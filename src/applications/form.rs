@@ -150,21 +150,5 @@ pub fn invalid_fields(problems: Vec<(String, String)>) -> AppResult<()> {
 /// A 422 with `code` listing every invalid field of `what` (e.g. 申请内容). `details` is the
 /// list of `{"field", "message"}`.
 pub(crate) fn refusal(code: ErrorCode, what: &str, problems: Vec<(String, String)>) -> AppError {
-    if problems.is_empty() {
-        return AppError::internal("a refusal without problems");
-    }
-    let message = format!(
-        "{what}有 {} 处需要修改：{}",
-        problems.len(),
-        problems
-            .iter()
-            .map(|(_, m)| m.as_str())
-            .collect::<Vec<_>>()
-            .join("；")
-    );
-    let details: Vec<_> = problems
-        .into_iter()
-        .map(|(field, message)| serde_json::json!({"field": field, "message": message}))
-        .collect();
-    AppError::explained(code, message).with_details(details)
+    AppError::listing(code, what, problems)
 }

@@ -165,18 +165,5 @@ fn plain_problem(text: &str, what: &str, max: usize) -> Option<String> {
 
 /// A 422 `invalid_term` listing every problem as `{"field", "message"}`.
 pub fn refusal(problems: Vec<(String, String)>) -> AppError {
-    let message = format!(
-        "术语有 {} 处需要修改：{}",
-        problems.len(),
-        problems
-            .iter()
-            .map(|(_, m)| m.as_str())
-            .collect::<Vec<_>>()
-            .join("；")
-    );
-    let details: Vec<_> = problems
-        .into_iter()
-        .map(|(field, message)| serde_json::json!({"field": field, "message": message}))
-        .collect();
-    AppError::explained(ErrorCode::InvalidTerm, message).with_details(details)
+    AppError::listing(ErrorCode::InvalidTerm, "术语", problems)
 }
