@@ -329,8 +329,37 @@ async function detailView(id) {
     parts.push(h('section', { class: 'resubmit' }, h('h2', { text: '修改申请' }), h('p', { class: 'hint', text: '已按原申请填好，请按上面“需要修改的地方”改正后重新提交。' }), form.el));
   }
 
+  if (d.status === 'approved') parts.push(changeSection(d));
+
   parts.push(h('section', {}, h('h2', { text: '办理经过' }), eventList(d.events)));
   replace(main, ...parts);
+}
+
+/** An approved sign is changed by a new application naming it (`replaces`); once that one is
+ *  approved, the old certificate verifies as 已变更 with a link to the new one. */
+function changeSection(d) {
+  const section = h('section', { class: 'change-sign' }, h('h2', { text: '变更招牌' }));
+  const open = h('button', {
+    type: 'button',
+    text: '申请变更招牌',
+    onclick: () => {
+      open.remove();
+      const form = createSignForm({
+        initial: formFrom(d),
+        extra: { replaces: d.id },
+        submitLabel: '提交变更申请',
+        submit: submitNew,
+        onDone: (res) => {
+          setFlash('变更申请已提交。批准后，原审批证核验时将显示“已变更”。', 'ok');
+          location.hash = `#/app/${encodeURIComponent(res.id)}`;
+        },
+      });
+      section.append(h('p', { class: 'hint', text: '已按原招牌填好，请改成新的内容并上传新的设计图。新申请批准前，原审批证仍然有效。' }), form.el);
+      form.focus();
+    },
+  });
+  section.append(h('p', { class: 'hint', text: '招牌的文字、尺寸或材质要改动时，须重新申请审批。' }), open);
+  return section;
 }
 
 /** Shows the view of `hash` (also when it is already the current one). */

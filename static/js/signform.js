@@ -45,7 +45,7 @@ async function dimensions(file) {
  * the sizes of the designs a resubmission keeps when no new one is chosen; `submit(fd,
  * onProgress)` sends the multipart body and resolves with the server's answer.
  */
-export function createSignForm({ initial = null, carried = [], resubmit = false, submitLabel = '提交申请', submit, onDone }) {
+export function createSignForm({ initial = null, carried = [], resubmit = false, submitLabel = '提交申请', extra = null, submit, onDone }) {
   const fields = {};
   const groups = {}; // finding group -> <ul> beside the field
   const msgs = {}; // field name -> message element
@@ -523,7 +523,8 @@ export function createSignForm({ initial = null, carried = [], resubmit = false,
       return;
     }
     const fd = new FormData();
-    fd.append('application', JSON.stringify(a));
+    // `extra`: fields the form does not show (the approved application a change replaces).
+    fd.append('application', JSON.stringify(extra ? { ...a, ...extra } : a));
     for (const f of files) fd.append('design', f.file, f.file.name);
     submitBtn.disabled = true;
     progress.hidden = false;

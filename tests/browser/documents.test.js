@@ -7,18 +7,20 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BASE, launch, openPage, shot, assertClean, createOfficial, createMerchant, submitApplication,
-  applicationForm, call, loginToken, portalLogin, assertAccessible, act, unique,
+  applicationForm, call, loginToken, portalLogin, assertAccessible, act, unique, makePng, detail,
 } from './lib.js';
 
 let browser;
 let merchant;
 let reviewer;
+let translatorAccount;
 let id;
 let shop;
 
 before(async () => {
   browser = await launch();
   const translator = await createOfficial('translator');
+  translatorAccount = translator;
   reviewer = await createOfficial('reviewer');
   merchant = await createMerchant();
   shop = unique('证书商店');
@@ -119,4 +121,42 @@ test('an unknown token says so', async () => {
   m.problems.length = 0; // the 404 of the lookup is logged by Chromium as a failed resource
   assertClean(m);
   await m.context.close();
+});
+
+test('the merchant applies to change an approved sign; once approved the old one verifies as 已变更', async () => {
+  const name = unique('变更商店');
+  const first = await submitApplication(merchant.token, applicationForm({ shop_name: name }));
+  const rv = await loginToken(reviewer.username, reviewer.password);
+  const tr = await loginToken(translatorAccount.username, translatorAccount.password);
+  await act(tr, first.id, 'confirm_translation');
+  await act(rv, first.id, 'approve');
+  const oldToken = await tokenOf(name);
+
+  const m = await openPage(browser);
+  const { page } = m;
+  await portalLogin(page, merchant);
+  await page.goto(`${BASE}/portal.html#/app/${encodeURIComponent(first.id)}`);
+  await page.getByRole('button', { name: '申请变更招牌' }).click();
+  // The form comes filled in from the approved sign; a new design is uploaded.
+  assert.equal(await page.getByLabel('店铺名称', { exact: true }).inputValue(), name);
+  await page.getByLabel('上传牌匾设计图', { exact: true })
+    .setInputFiles({ name: 'new-design.png', mimeType: 'image/png', buffer: makePng(1200, 300) });
+  await page.locator('.files li', { hasText: 'new-design.png' }).waitFor();
+  await assertAccessible(page, 'the change form on an approved application');
+  await page.getByRole('button', { name: '提交变更申请' }).click();
+  await page.getByText('变更申请已提交').waitFor();
+  const newId = decodeURIComponent(new URL(page.url()).hash.replace('#/app/', ''));
+  assert.notEqual(newId, first.id);
+  const fresh = await detail(merchant.token, newId);
+  assert.equal(fresh.replaces, first.id);
+  assertClean(m);
+  await m.context.close();
+
+  // Still valid until the change is approved; then 已变更 with a link to the new approval.
+  assert.equal((await call('GET', `/verify/${oldToken}`)).status, 'valid');
+  await act(tr, newId, 'confirm_translation');
+  await act(rv, newId, 'approve');
+  const v = await call('GET', `/verify/${oldToken}`);
+  assert.equal(v.status, 'superseded');
+  assert.ok(JSON.stringify(v.replaced_by).length > 2, JSON.stringify(v));
 });
