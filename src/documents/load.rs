@@ -13,7 +13,7 @@ use crate::applications::rows::event::list_events;
 use crate::applications::rows::{
     get_revision, get_visible, list_attachments, stored_spec, utc, ApplicationRow, EventRow,
 };
-use crate::applications::{Action, ChangeItem, WorkflowSettings};
+use crate::applications::{Action, ChangeItem, Status, WorkflowSettings};
 use crate::auth::User;
 use crate::db::schema::documents;
 use crate::db::{is_unique_violation, DbConn};
@@ -42,12 +42,19 @@ fn event_of(kind: DocKind, events: &[EventRow]) -> Option<&EventRow> {
     events.iter().rev().find(|e| e.action == action)
 }
 
+/// Whether `kind` can be issued for an application in `status`: a certificate only while
+/// the approval stands (a revoked one is never handed out again; its QR says 已撤销).
+fn issuable(kind: DocKind, status: Status) -> bool {
+    kind != DocKind::Certificate || status == Status::Approved
+}
+
 /// The documents the viewer may download now.
 pub fn list(conn: &mut DbConn, actor: &User, app_id: &str) -> AppResult<Vec<DocumentEntry>> {
     let app = get_visible(conn, actor, app_id)?;
     let events = list_events(conn, &app.id)?;
     Ok(DocKind::ALL
         .into_iter()
+        .filter(|kind| issuable(*kind, app.status))
         .filter_map(|kind| {
             event_of(kind, &events).map(|e| DocumentEntry {
                 kind,
@@ -82,7 +89,9 @@ pub fn load(
 ) -> AppResult<Loaded> {
     let app = get_visible(conn, actor, app_id)?;
     let events = list_events(conn, &app.id)?;
-    let event = event_of(kind, &events).ok_or_else(AppError::not_found)?;
+    let event = event_of(kind, &events)
+        .filter(|_| issuable(kind, app.status))
+        .ok_or_else(AppError::not_found)?;
     let revision = get_revision(conn, &app.id, event.revision)?;
     let designs = list_attachments(conn, &app.id, Some(event.revision))?
         .into_iter()

@@ -354,6 +354,21 @@ async fn revoked_one(app: &TestApp, m: &str, tr: &str, rev: &str) {
     assert_eq!(v["revoked_reason"], "牌匾内容与批准不符");
     assert!(v["revoked_at"].is_string());
     assert_signed(app, &v).await;
+    // A revoked approval's certificate is no longer handed out; its decision stays on file.
+    assert_eq!(pdf(app, m, &a, "certificate").await.0, 404);
+    assert_eq!(pdf(app, m, &a, "approval_decision").await.0, 200);
+    let (_, list) = body(
+        app.get(&format!("/api/v1/applications/{a}/documents"), Some(m))
+            .await,
+    )
+    .await;
+    let kinds: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["receipt", "approval_decision"]);
 }
 
 backend_test!(
