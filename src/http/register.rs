@@ -22,7 +22,8 @@ pub struct RegisterQuery {
     /// From 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
-    /// `csv` for CSV.
+    /// `json` (default) or `csv`.
+    #[param(pattern = "^(json|csv)$")]
     pub format: Option<String>,
 }
 
