@@ -62,7 +62,7 @@ impl RegisterQuery {
 
     fn csv(&self) -> AppResult<bool> {
         match self.format.as_deref() {
-            None | Some("" | "json") => Ok(false),
+            None | Some("json") => Ok(false),
             Some("csv") => Ok(true),
             Some(_) => Err(bad("format", "format 只能是 json 或 csv")),
         }
