@@ -6,6 +6,7 @@
 
 pub mod applications;
 pub mod auth;
+pub mod backup;
 pub mod calendar;
 pub mod clock;
 pub mod config;

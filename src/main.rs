@@ -1,4 +1,4 @@
-//! The `signboard` command: `serve` (the default), `migrate`, `user add`, `storage sweep`.
+//! The `signboard` command: `serve` (the default), `migrate`, `user add`, `storage sweep`, `backup`.
 
 use clap::{Parser, Subcommand};
 use std::io::BufRead;
@@ -29,6 +29,13 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Copy an SQLite installation (database, secrets, upload files) into a new folder while
+    /// the service may keep running.
+    Backup {
+        /// The folder to write; it must not exist yet or be empty.
+        #[arg(long)]
+        to: std::path::PathBuf,
     },
     /// Look after the upload files.
     Storage {
@@ -94,6 +101,17 @@ fn run(cli: Cli) -> Result<(), String> {
             let db = Db::connect(&config.database, 1)?;
             let applied = db.migrate()?;
             println!("applied {} migration(s) on {}", applied.len(), db.backend());
+            Ok(())
+        }
+        Command::Backup { to } => {
+            let files = config.data_dir.join("files");
+            let report = signboard::backup::backup(
+                &config.database,
+                &config.data_dir,
+                Some(files.as_path()),
+                &to,
+            )?;
+            println!("backed up into {}: {report}", to.display());
             Ok(())
         }
         Command::Storage {

@@ -4,6 +4,8 @@
 // Not every bench uses every part.
 #![allow(dead_code)]
 
+pub mod replica;
+
 use signboard::config::Config;
 use signboard::db::DbUrl;
 use std::path::{Path, PathBuf};

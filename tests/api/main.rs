@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod backup;
 mod calendar;
 mod check;
 mod clock;
@@ -15,6 +16,8 @@ mod notify_process;
 mod notify_receiver;
 mod openapi;
 mod parsing;
+mod process;
+mod replicas;
 mod rules;
 mod startup;
 mod states;

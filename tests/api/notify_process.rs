@@ -4,44 +4,13 @@
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use reqwest::StatusCode;
-use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::Duration;
 
-use crate::helpers::{application, form, fresh_postgres, png_part, postgres_url, ADMIN_PASSWORD};
+use crate::helpers::{fresh_postgres, postgres_url, ADMIN_PASSWORD};
 use crate::notify_receiver::{eventually, secret, Answer, Receiver};
+use crate::process::{self, signboard, Server};
 use signboard::db::{Db, DbConn, DbUrl};
-
-/// A `signboard serve` process; killed when dropped.
-struct Server {
-    child: Child,
-    base: String,
-    client: reqwest::Client,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The binary with no `SIGNBOARD_*` setting of the test's environment.
-fn signboard() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_signboard"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("SIGNBOARD_") {
-            c.env_remove(k);
-        }
-    }
-    c
-}
 
 #[test]
 fn a_webhook_without_a_valid_secret_stops_start_up_without_echoing_it() {
@@ -74,125 +43,17 @@ fn a_webhook_without_a_valid_secret_stops_start_up_without_echoing_it() {
     );
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
+/// A server delivering to `webhook` quickly (short timeouts and retries).
 async fn start(database_url: &str, data_dir: &Path, webhook: &str) -> Server {
-    let port = free_port();
-    let log = std::fs::File::create(data_dir.join(format!("server-{port}.log"))).unwrap();
-    let child = signboard()
-        .arg("serve")
-        .env("SIGNBOARD_BIND", format!("127.0.0.1:{port}"))
-        .env("SIGNBOARD_DATABASE_URL", database_url)
-        .env("SIGNBOARD_DATA_DIR", data_dir)
-        .env("SIGNBOARD_FONTS_DIR", root().join("fonts"))
-        .env("SIGNBOARD_STATIC_DIR", root().join("static"))
-        .env("SIGNBOARD_ADMIN_PASSWORD", ADMIN_PASSWORD)
-        .env(
-            "SIGNBOARD_JWT_SECRET",
-            "process-test-secret-process-test-secret",
-        )
-        .env("SIGNBOARD_WORKERS", "1")
-        .env("SIGNBOARD_DB_POOL", "4")
-        .env("SIGNBOARD_WEBHOOK_URL", webhook)
-        .env("SIGNBOARD_WEBHOOK_SECRET", secret())
-        .env("SIGNBOARD_WEBHOOK_TIMEOUT_MS", "1000")
-        .env("SIGNBOARD_NOTIFY_RETRY_BASE_MS", "50")
-        .env("SIGNBOARD_NOTIFY_POLL_MS", "50")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .unwrap();
-    let server = Server {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-        client: reqwest::Client::new(),
-    };
-    let start = std::time::Instant::now();
-    loop {
-        let up = server
-            .client
-            .get(format!("{}/healthz", server.base))
-            .send()
-            .await;
-        if up.is_ok_and(|r| r.status().is_success()) {
-            return server;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "server did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-impl Server {
-    async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> (StatusCode, Value) {
-        let mut req = self
-            .client
-            .post(format!("{}/api/v1{path}", self.base))
-            .json(body);
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        let resp = req.send().await.unwrap();
-        (resp.status(), resp.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn login(&self, username: &str, password: &str) -> String {
-        let creds = json!({"username": username, "password": password});
-        let (status, v) = self.post("/auth/login", None, &creds).await;
-        assert_eq!(status, 200, "{v}");
-        v["token"].as_str().unwrap().to_owned()
-    }
-
-    async fn official(&self, admin: &str, name: &str, role: &str) -> String {
-        let user = json!({"username": name, "password": "official-pass",
-                          "display_name": name, "role": role});
-        let (status, v) = self.post("/users", Some(admin), &user).await;
-        assert_eq!(status, 201, "{v}");
-        self.login(name, "official-pass").await
-    }
-
-    async fn merchant(&self, name: &str) -> String {
-        let user = json!({"username": name, "password": "merchant-pass",
-                          "display_name": "商户", "phone": "13800000000"});
-        let (status, v) = self.post("/auth/register", None, &user).await;
-        assert_eq!(status, 201, "{v}");
-        self.login(name, "merchant-pass").await
-    }
-
-    async fn submit(&self, token: &str) -> String {
-        let resp = self
-            .client
-            .post(format!("{}/api/v1/applications", self.base))
-            .bearer_auth(token)
-            .multipart(form(&application(), vec![png_part(1600, 400)]))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), 201);
-        let v: Value = resp.json().await.unwrap();
-        v["id"].as_str().unwrap().to_owned()
-    }
-
-    async fn act(&self, token: &str, id: &str, action: &str, version: i64) {
-        let req = json!({"action": action, "expected_version": version});
-        let (status, v) = self
-            .post(
-                &format!("/applications/{id}/transitions"),
-                Some(token),
-                &req,
-            )
-            .await;
-        assert_eq!(status, 200, "{action}: {v}");
-    }
+    let env = [
+        ("SIGNBOARD_DATABASE_URL", database_url.to_owned()),
+        ("SIGNBOARD_WEBHOOK_URL", webhook.to_owned()),
+        ("SIGNBOARD_WEBHOOK_SECRET", secret()),
+        ("SIGNBOARD_WEBHOOK_TIMEOUT_MS", "1000".to_owned()),
+        ("SIGNBOARD_NOTIFY_RETRY_BASE_MS", "50".to_owned()),
+        ("SIGNBOARD_NOTIFY_POLL_MS", "50".to_owned()),
+    ];
+    process::start(data_dir, &env).await
 }
 
 fn count(db: &Db, sql_where: &str) -> i64 {
