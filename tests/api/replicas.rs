@@ -156,16 +156,18 @@ impl Drop for Moto {
 
 async fn own_moto() -> (Moto, String) {
     let port = free_port();
-    let child = Command::new("moto_server")
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("moto_server (pip install 'moto[server]')");
+    let moto = Moto(
+        Command::new("moto_server")
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("moto_server (pip install 'moto[server]')"),
+    );
     let url = format!("http://127.0.0.1:{port}");
     for _ in 0..150 {
         if reqwest::get(&url).await.is_ok() {
-            return (Moto(child), url);
+            return (moto, url);
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
