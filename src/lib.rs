@@ -161,13 +161,22 @@ fn open_database(config: &Config, hasher: &Hasher) -> Result<Db, StartError> {
 }
 
 /// Replays the clock of every application stored before the clock existed (their due days
-/// are still empty), so the queue can sort them.
+/// are still empty), so the queue can sort them; signs the records of approvals decided
+/// before records existed, so they have certificates.
 fn reproject_clocks(db: &Db, workflow: &WorkflowSettings) -> Result<(), StartError> {
     let mut conn = db.get().map_err(|e| StartError(e.to_string()))?;
     let n = applications::deadline::reproject_missing(&mut conn, workflow)
         .map_err(|e| StartError(format!("cannot replay the clocks: {e}")))?;
     if n > 0 {
         tracing::info!(applications = n, "clocks replayed");
+    }
+    let n = applications::commands::record::backfill(workflow, &mut conn)
+        .map_err(|e| StartError(format!("cannot sign the earlier approvals: {e}")))?;
+    if n > 0 {
+        tracing::info!(
+            approvals = n,
+            "verification records of earlier approvals signed"
+        );
     }
     Ok(())
 }

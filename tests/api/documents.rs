@@ -503,3 +503,34 @@ backend_test!(a_vertical_sign_gets_its_mongolian_in_columns, |app| {
     );
     assert_eq!(qr_codes(&cert).len(), 1);
 });
+
+backend_test!(approvals_from_before_records_are_signed_at_start, |app| {
+    use diesel::prelude::*;
+    use signboard::applications::commands::record;
+    use signboard::db::schema::approvals;
+    let m = app.merchant("m_old").await;
+    let (tr, rev) = officials(&app).await;
+    let id = approved(&app, &m, &tr, &rev, &application()).await;
+    // As an approval decided before migration 000007 left it: no record, no certificate.
+    let mut conn = app.conn();
+    diesel::delete(approvals::table)
+        .execute(&mut *conn)
+        .unwrap();
+    drop(conn);
+    assert_eq!(pdf(&app, &m, &id, "certificate").await.0, 404);
+
+    let mut conn = app.conn();
+    assert_eq!(record::backfill(&app.state.workflow, &mut conn).unwrap(), 1);
+    assert_eq!(record::backfill(&app.state.workflow, &mut conn).unwrap(), 0);
+    let token: String = approvals::table
+        .select(approvals::token)
+        .first(&mut *conn)
+        .unwrap();
+    drop(conn);
+    let v = verification(&app, &token).await;
+    assert_eq!(v["status"], "valid", "{v}");
+    assert_signed(&app, &v).await;
+    let (status, cert) = pdf(&app, &m, &id, "certificate").await;
+    assert_eq!(status, 200);
+    assert!(pdf_text(&cert).contains(&token));
+});

@@ -105,3 +105,61 @@ pub fn revoke(
 ) -> AppResult<()> {
     mark_revoked(conn, app_id, reason, at)
 }
+
+/// Signs and stores the missing records of approvals decided before records existed
+/// (migration 000007), once, at start; their certificates, register entries and
+/// verifications then work like any other. A replica racing another one over the same
+/// approval leaves the record the other one stored.
+pub fn backfill(settings: &WorkflowSettings, conn: &mut crate::db::DbConn) -> AppResult<usize> {
+    use crate::applications::states::Status;
+    use crate::db::schema::{applications, approvals};
+    use diesel::dsl::{exists, not};
+    use diesel::prelude::*;
+    let ids: Vec<String> = applications::table
+        .filter(applications::status.eq(Status::Approved))
+        .filter(applications::approval_no.is_not_null())
+        .filter(not(exists(
+            approvals::table.filter(approvals::application_id.eq(applications::id)),
+        )))
+        .select(applications::id)
+        .load(conn)?;
+    for id in &ids {
+        let stored = crate::db::write_tx(conn, |c| backfill_one(settings, c, id));
+        if let Err(e) = stored {
+            if get_approval(conn, id)?.is_none() {
+                return Err(e);
+            }
+        }
+    }
+    Ok(ids.len())
+}
+
+fn backfill_one(
+    settings: &WorkflowSettings,
+    conn: &mut crate::db::DbConn,
+    id: &str,
+) -> AppResult<()> {
+    use crate::db::schema::applications;
+    use chrono::Datelike;
+    use diesel::prelude::*;
+    if get_approval(conn, id)?.is_some() {
+        return Ok(());
+    }
+    let app: ApplicationRow = applications::table
+        .find(id)
+        .select(ApplicationRow::as_select())
+        .first(conn)?;
+    let revision =
+        crate::applications::rows::revision::get_revision(conn, id, app.current_revision)?;
+    let spec = revision.spec()?;
+    let decided_at = app.decided_at.unwrap_or(app.updated_at);
+    let approved = Approved {
+        app: &app,
+        spec: &spec,
+        revision: app.current_revision,
+        approval_no: app.approval_no.as_deref().unwrap_or_default(),
+        decided_at,
+        decided_year: app.decided_year.unwrap_or(decided_at.year()),
+    };
+    issue(settings, conn, approved)
+}
