@@ -163,8 +163,9 @@ pub fn create(
     now: DateTime<Utc>,
 ) -> AppResult<Created> {
     let mut row = new_row(settings, merchant, form, key, now);
-    check_replaces(conn, merchant, row.replaces.as_deref())?;
     let result = write_tx(conn, |conn| -> Result<SubmitResult, Failure> {
+        // In the transaction: a revocation committed first makes the replacement refused.
+        check_replaces(conn, merchant, row.replaces.as_deref())?;
         let seq = next_reference_seq(conn, row.submitted_year)?;
         row.reference = WorkflowSettings::reference(row.submitted_year, seq);
         diesel::insert_into(applications::table)
