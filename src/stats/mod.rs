@@ -215,9 +215,19 @@ pub fn years_csv(years: &[YearCounts]) -> String {
     out
 }
 
-/// The year's totals, then one row per month (`year,month,approved`).
+/// The year's totals, its decisions on time and late (the median empty when none), then one
+/// row per month (`year,month,approved`).
 pub fn year_csv(detail: &YearDetail) -> String {
     let mut out = years_csv(std::slice::from_ref(&detail.counts));
+    let t = &detail.on_time;
+    out.push_str(&format!(
+        "\nyear,decided_within_limit,decided_late,median_working_days\n{},{},{},{}\n",
+        detail.counts.year,
+        t.decided_within_limit,
+        t.decided_late,
+        t.median_working_days
+            .map_or(String::new(), |m| m.to_string()),
+    ));
     out.push_str("\nyear,month,approved\n");
     for m in &detail.months {
         out.push_str(&format!(

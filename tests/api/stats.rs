@@ -89,6 +89,21 @@ async fn csv_export(app: &TestApp) {
         csv.contains("\nyear,month,approved\n2025,1,0\n2025,2,0\n2025,3,1\n"),
         "{csv}"
     );
+    // The on-time figures of the JSON, in the CSV too.
+    let (_, y) = body(app.get("/api/v1/stats/approvals?year=2025", None).await).await;
+    let on_time = format!(
+        "\nyear,decided_within_limit,decided_late,median_working_days\n2025,{},{},{}\n",
+        y["decided_within_limit"],
+        y["decided_late"],
+        y["median_working_days"]
+            .as_f64()
+            .map_or(String::new(), |m| m.to_string())
+    );
+    assert!(csv.contains(&on_time), "{on_time} in {csv}");
+    assert_eq!(
+        y["decided_within_limit"].as_i64().unwrap() + y["decided_late"].as_i64().unwrap(),
+        4
+    );
 }
 
 async fn listing_filters(app: &TestApp, rev: &str) {
