@@ -15,6 +15,7 @@ mod notify_process;
 mod notify_receiver;
 mod openapi;
 mod parsing;
+mod queue_scale;
 mod rules;
 mod startup;
 mod states;
