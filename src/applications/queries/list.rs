@@ -309,7 +309,10 @@ fn page_query<'a>(
     dialect: Dialect,
     total: Total,
 ) -> Query<'a> {
-    let few_hits = filter.q.is_some() && !total.is_estimate && total.n <= FEW_HITS;
+    // Few hits of a search, or the exactly counted rows of a range of days (which the planner
+    // may look for by walking the whole queue in order).
+    let days = filter.submitted_from.is_some() || filter.submitted_to.is_some();
+    let few_hits = !total.is_estimate && (days || (filter.q.is_some() && total.n <= FEW_HITS));
     let q = query(actor, filter, day, dialect);
     let q = if few_hits && dialect == Dialect::Postgres {
         sorted_hits(q, by_due(actor, filter.sort))
@@ -358,7 +361,6 @@ pub fn list(
     today: NaiveDate,
 ) -> AppResult<Page> {
     let day = Today::new(settings, today);
-    let dialect = Dialect::of(conn);
     let due_order = by_due(actor, filter.sort);
     if filter
         .after
@@ -367,8 +369,9 @@ pub fn list(
     {
         return Err(super::keyset::other_order());
     }
-    let make = || query(actor, filter, &day, dialect);
-    let total = total::total(conn, make, settings.exact_total_limit)?;
+    let make = |d| query(actor, filter, &day, d);
+    let estimate_first = search::estimated_well(filter.q.as_deref());
+    let total = total::total(conn, make, settings.exact_total_limit, estimate_first)?;
     let mut rows = load_page(conn, actor, filter, &day, total)?;
     let more = rows.len() as i64 > filter.per_page;
     rows.truncate(filter.per_page as usize);
@@ -396,10 +399,11 @@ pub fn explain(
 ) -> AppResult<Vec<String>> {
     let day = Today::new(settings, today);
     let dialect = Dialect::of(conn);
-    let make = || query(actor, filter, &day, dialect);
+    let make = |d| query(actor, filter, &day, d);
     let limit = settings.exact_total_limit;
-    let total = total::total(conn, make, limit)?;
-    let mut plans = total::explain_count(conn, make, limit)?;
+    let estimate_first = search::estimated_well(filter.q.as_deref());
+    let total = total::total(conn, make, limit, estimate_first)?;
+    let mut plans = total::explain_count(conn, make, limit, estimate_first)?;
     plans.push(String::new());
     let page = page_query(actor, filter, &day, dialect, total);
     let deep = filter.after.is_none() && (filter.page - 1) * filter.per_page >= DEEP;

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 use super::list::{query, AssigneeFilter, ListFilter, Today};
-use super::search::Dialect;
 use super::total::total;
 use crate::applications::states::Status;
 use crate::applications::WorkflowSettings;
@@ -38,14 +37,10 @@ pub fn summary(
     today: NaiveDate,
 ) -> AppResult<Summary> {
     let day = Today::new(settings, today);
-    let dialect = Dialect::of(conn);
     let mut has_estimates = false;
     let mut count = |filter: ListFilter| -> AppResult<i64> {
-        let t = total(
-            conn,
-            || query(actor, &filter, &day, dialect),
-            settings.exact_total_limit,
-        )?;
+        let make = |d| query(actor, &filter, &day, d);
+        let t = total(conn, make, settings.exact_total_limit, false)?;
         has_estimates |= t.is_estimate;
         Ok(t.n)
     };

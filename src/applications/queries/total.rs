@@ -9,6 +9,7 @@ use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Integer, Text};
 
 use super::base::{Backend, Query};
+use super::search::Dialect;
 use crate::applications::rows::ApplicationRow;
 use crate::db::schema::applications;
 use crate::db::DbConn;
@@ -61,15 +62,25 @@ macro_rules! wrapper {
 wrapper!(Counted, BigInt);
 wrapper!(Explained, Text);
 
-/// The rows of `q`, exactly up to `limit`, estimated above it.
+/// The rows of the query `make` builds (in the dialect it is given), exactly up to `limit`,
+/// estimated above it. With `estimate_first` (a filter the planner estimates well) a planner
+/// estimate above twice the limit is taken without counting.
 pub(crate) fn total(
     conn: &mut DbConn,
-    make: impl Fn() -> Query<'static>,
+    make: impl Fn(Dialect) -> Query<'static>,
     limit: i64,
+    estimate_first: bool,
 ) -> AppResult<Total> {
+    let dialect = Dialect::of(conn).counting();
+    if let Some(n) = clear_estimate(conn, &make, limit, estimate_first)? {
+        return Ok(Total {
+            n,
+            is_estimate: true,
+        });
+    }
     let capped = Counted(Wrapped {
         prefix: "SELECT COUNT(*) FROM (",
-        inner: make().select(sql::<Integer>("1")).limit(limit + 1),
+        inner: make(dialect).select(sql::<Integer>("1")).limit(limit + 1),
         suffix: ") AS capped",
     });
     let n: i64 = capped.get_result(conn)?;
@@ -79,14 +90,29 @@ pub(crate) fn total(
             is_estimate: false,
         });
     }
-    let estimate = match conn {
-        DbConn::Postgres(_) => planner_rows(conn, make())?,
-        DbConn::Sqlite(_) => make().count().get_result(conn)?,
+    let estimate = match dialect {
+        Dialect::PostgresCount => planner_rows(conn, make(dialect))?,
+        _ => make(dialect).count().get_result(conn)?,
     };
     Ok(Total {
         n: estimate.max(limit + 1),
         is_estimate: true,
     })
+}
+
+/// The planner's estimate when asked for (`wanted`, PostgreSQL) and clearly above the limit.
+fn clear_estimate(
+    conn: &mut DbConn,
+    make: &impl Fn(Dialect) -> Query<'static>,
+    limit: i64,
+    wanted: bool,
+) -> AppResult<Option<i64>> {
+    let dialect = Dialect::of(conn).counting();
+    if !wanted || dialect != Dialect::PostgresCount {
+        return Ok(None);
+    }
+    let n = planner_rows(conn, make(dialect))?;
+    Ok((n > 2 * limit).then_some(n))
 }
 
 /// The planner's estimate of the rows of `q` (PostgreSQL).
@@ -106,15 +132,27 @@ fn explained<Q>(prefix: &'static str, inner: Q) -> Explained<Q> {
 
 const ANALYZE: &str = "EXPLAIN (ANALYZE, BUFFERS) ";
 
-/// The plan, run, of the capped count of [`total`] (PostgreSQL).
+/// The plan, run, of the capped count of [`total`] (PostgreSQL), or the plan of its estimate
+/// when the count was skipped.
 pub(crate) fn explain_count(
     conn: &mut DbConn,
-    make: impl Fn() -> Query<'static>,
+    make: impl Fn(Dialect) -> Query<'static>,
     limit: i64,
+    estimate_first: bool,
 ) -> AppResult<Vec<String>> {
+    let dialect = Dialect::PostgresCount;
+    if clear_estimate(conn, &make, limit, estimate_first)?.is_some() {
+        let mut lines =
+            vec!["-- count skipped: the planner's estimate is above twice the limit".to_owned()];
+        lines.extend(
+            explained("EXPLAIN ", make(dialect).select(sql::<Integer>("1")))
+                .load::<String>(conn)?,
+        );
+        return Ok(lines);
+    }
     let capped = Wrapped {
         prefix: "SELECT COUNT(*) FROM (",
-        inner: make().select(sql::<Integer>("1")).limit(limit + 1),
+        inner: make(dialect).select(sql::<Integer>("1")).limit(limit + 1),
         suffix: ") AS capped",
     };
     Ok(explained(ANALYZE, capped).load(conn)?)
