@@ -193,6 +193,7 @@ impl<'a> Today<'a> {
     }
 }
 
+use super::base::serial;
 pub(crate) use super::base::Query;
 
 /// The applications `actor` may see that pass `filter`, unordered.
@@ -360,6 +361,18 @@ pub fn list(
     filter: &ListFilter,
     today: NaiveDate,
 ) -> AppResult<Page> {
+    serial(conn, |conn| {
+        list_serial(conn, settings, actor, filter, today)
+    })
+}
+
+fn list_serial(
+    conn: &mut DbConn,
+    settings: &WorkflowSettings,
+    actor: &User,
+    filter: &ListFilter,
+    today: NaiveDate,
+) -> AppResult<Page> {
     let day = Today::new(settings, today);
     let due_order = by_due(actor, filter.sort);
     if filter
@@ -391,6 +404,18 @@ pub fn list(
 /// What PostgreSQL does for one page of the list: `EXPLAIN (ANALYZE, BUFFERS)` of the count
 /// and of the page, as [`list`] sends them (for the benchmark's record).
 pub fn explain(
+    conn: &mut DbConn,
+    settings: &WorkflowSettings,
+    actor: &User,
+    filter: &ListFilter,
+    today: NaiveDate,
+) -> AppResult<Vec<String>> {
+    serial(conn, |conn| {
+        explain_serial(conn, settings, actor, filter, today)
+    })
+}
+
+fn explain_serial(
     conn: &mut DbConn,
     settings: &WorkflowSettings,
     actor: &User,
