@@ -148,3 +148,31 @@ pub(crate) fn other_order() -> AppError {
     )
     .with_details(serde_json::json!({"parameter": "after"}))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_read_back_as_written_and_others_are_refused() {
+        let due = Cursor::Due {
+            clock_state: 1,
+            due_key: no_due_day(),
+            id: "3f2a".into(),
+        };
+        let at = NaiveDate::from_ymd_opt(2026, 3, 1)
+            .and_then(|d| d.and_hms_micro_opt(8, 30, 5, 123_456))
+            .unwrap();
+        let submitted = Cursor::Submitted {
+            at,
+            id: "b7".into(),
+        };
+        for c in [&due, &submitted] {
+            assert_eq!(Cursor::parse(&c.encode()).as_ref(), Some(c));
+        }
+        assert!(due.is_due_order() && !submitted.is_due_order());
+        for bad in ["", "x", "ZHwxfDIwMjYtMDEtMDE", "%%%", &"A".repeat(300)] {
+            assert_eq!(Cursor::parse(bad), None, "{bad}");
+        }
+    }
+}
