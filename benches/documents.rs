@@ -122,6 +122,7 @@ fn bench(c: &mut Criterion) {
         office_name: "奈曼旗民族事务委员会".into(),
         public_url: "http://127.0.0.1:8080".into(),
         seal: Arc::new(Seal::load_or_generate(tmp.path()).unwrap()),
+        exact_total_limit: 10_000,
         notices: Arc::new(signboard::notify::Notices::off()),
         clock: Default::default(),
         calendar: Arc::new(signboard::calendar::Calendar::from_years([])),

@@ -114,6 +114,10 @@ pub struct Settings {
     /// kept in the data dir (mode 0600) when absent.
     #[arg(long, env = "SIGNBOARD_SIGNING_KEY", hide_env_values = true)]
     pub signing_key: Option<String>,
+    /// Up to how many rows the list's `total` is counted exactly; above it, an estimate
+    /// (`total_is_estimate`).
+    #[arg(long, env = "SIGNBOARD_EXACT_TOTAL_LIMIT", default_value_t = 10_000)]
+    pub exact_total_limit: i64,
 }
 
 /// Settings checked and turned into values the service uses.
@@ -154,6 +158,8 @@ pub struct Config {
     pub public_url: String,
     /// The Ed25519 seed of the verification records (base64url); `None`: the data dir's.
     pub signing_key: Option<String>,
+    /// `SIGNBOARD_EXACT_TOTAL_LIMIT` (at least 1).
+    pub exact_total_limit: i64,
 }
 
 impl Settings {
@@ -204,6 +210,7 @@ impl Settings {
             public_url: self.public_url.trim_end_matches('/').to_owned(),
             signing_key: self.signing_key.filter(|s| !s.is_empty()),
             notify,
+            exact_total_limit: self.exact_total_limit.max(1),
         })
     }
 

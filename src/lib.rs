@@ -96,6 +96,7 @@ pub fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<Services, StartE
         office_name: config.office_name.clone(),
         public_url: config.public_url.clone(),
         seal: Arc::new(seal),
+        exact_total_limit: config.exact_total_limit,
     };
     reproject_clocks(&db, &workflow)?;
     let fonts = Arc::new(fonts);

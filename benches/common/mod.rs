@@ -40,6 +40,7 @@ pub fn config(data: &Path) -> Config {
         office_name: "奈曼旗民族事务委员会".into(),
         public_url: "http://127.0.0.1:8080".into(),
         signing_key: None,
+        exact_total_limit: 10_000,
     }
 }
 
@@ -52,18 +53,25 @@ pub struct Served {
 }
 
 pub fn serve_seeded(seed: impl FnOnce(&signboard::db::Db)) -> Served {
+    serve_tuned(|_| {}, |state| seed(&state.db))
+}
+
+/// A server whose configuration `tune` changed first (another database, a bigger pool).
+pub fn serve_tuned(
+    tune: impl FnOnce(&mut Config),
+    seed: impl FnOnce(&signboard::http::AppState),
+) -> Served {
     let tmp = tempfile::tempdir().unwrap();
+    let mut config = config(&tmp.path().join("data"));
+    tune(&mut config);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
         .unwrap();
-    let services = signboard::prepare(
-        config(&tmp.path().join("data")),
-        std::sync::Arc::new(signboard::http::SystemClock),
-    )
-    .unwrap();
-    seed(&services.state.db);
+    let services =
+        signboard::prepare(config, std::sync::Arc::new(signboard::http::SystemClock)).unwrap();
+    seed(services.state.get_ref());
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     rt.spawn(signboard::serve(services, listener).unwrap());

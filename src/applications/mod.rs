@@ -48,6 +48,8 @@ pub struct WorkflowSettings {
     pub public_url: String,
     /// The key that signs verification records.
     pub seal: std::sync::Arc<crate::signing::Seal>,
+    /// Up to how many rows the list's total is exact (`SIGNBOARD_EXACT_TOTAL_LIMIT`).
+    pub exact_total_limit: i64,
 }
 
 impl WorkflowSettings {
@@ -98,6 +100,7 @@ mod tests {
                 crate::signing::Seal::from_seed_b64("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
                     .unwrap(),
             ),
+            exact_total_limit: 10_000,
         };
         assert_eq!(s.verify_url("abc"), "http://127.0.0.1:8080/v/abc");
         assert_eq!(WorkflowSettings::reference(2026, 42), "2026-0042");

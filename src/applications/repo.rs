@@ -6,7 +6,8 @@ pub use super::commands::submit::{create, find_by_idempotency_key, Created};
 pub use super::commands::transition::{apply_transition, TransitionInput, TransitionResult};
 pub use super::queries::detail::{detail, AttachmentView, Detail, EventView, Person, RevisionView};
 pub use super::queries::export::export_csv;
-pub use super::queries::list::{list, AssigneeFilter, ListFilter, ListItem, Page, Sort};
+pub use super::queries::keyset::Cursor;
+pub use super::queries::list::{explain, list, AssigneeFilter, ListFilter, ListItem, Page, Sort};
 pub use super::queries::summary::{summary, Summary};
 pub use super::rows::{
     get_attachment, get_revision, get_visible, list_attachments, sha_referenced, stored_spec, utc,

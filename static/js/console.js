@@ -255,8 +255,9 @@ async function queueView() {
       replace(
         pager,
         h('button', { type: 'button', disabled: queue.page <= 1, text: '上一页', onclick: () => { queue.page--; load(); } }),
-        h('span', { text: `第 ${queue.page} / ${pages} 页，共 ${page.total} 件` }),
-        h('button', { type: 'button', disabled: queue.page >= pages, text: '下一页', onclick: () => { queue.page++; load(); } }),
+        // Above 10,000 rows the total is the database's estimate (total_is_estimate).
+        h('span', { text: page.total_is_estimate ? `第 ${queue.page} 页，共约 ${page.total} 件` : `第 ${queue.page} / ${pages} 页，共 ${page.total} 件` }),
+        h('button', { type: 'button', disabled: !page.next_after, text: '下一页', onclick: () => { queue.page++; load(); } }),
       );
     } catch (err) {
       if (my !== loadSeq) return;

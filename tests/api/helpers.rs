@@ -132,6 +132,7 @@ pub fn test_config(data_dir: &Path, database: DbUrl) -> Config {
         office_name: "奈曼旗民族事务委员会".into(),
         public_url: "http://127.0.0.1:8080".into(),
         signing_key: None,
+        exact_total_limit: 10_000,
     }
 }
 

@@ -17,6 +17,7 @@ mod notify_receiver;
 mod openapi;
 mod parsing;
 mod process;
+mod queue_scale;
 mod replicas;
 mod rules;
 mod startup;

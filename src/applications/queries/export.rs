@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::list::{ordered, query, ListFilter, ListItem, Today};
+use super::search::Dialect;
 use crate::applications::rows::ApplicationRow;
 use crate::applications::WorkflowSettings;
 use crate::auth::{Role, User};
@@ -98,9 +99,13 @@ pub fn export_csv(
         return Err(AppError::forbidden());
     }
     let day = Today::new(settings, today);
-    let rows: Vec<ApplicationRow> = ordered(query(actor, filter, &day), actor, filter.sort)
-        .select(ApplicationRow::as_select())
-        .load(conn)?;
+    let rows: Vec<ApplicationRow> = ordered(
+        query(actor, filter, &day, Dialect::of(conn)),
+        actor,
+        filter.sort,
+    )
+    .select(ApplicationRow::as_select())
+    .load(conn)?;
     let items = day.items(conn, rows)?;
     let mut out = String::with_capacity(128 + items.len() * 160);
     out.push('\u{feff}');

@@ -3,11 +3,16 @@
 //! the CSV export and the counts of the status tabs.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use diesel::dsl::sql;
 use diesel::prelude::*;
+use diesel::sql_types::{Integer, Timestamp};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::detail::{Names, Person};
+use super::keyset::{due_key, Cursor};
+use super::search::{self, Dialect};
+use super::total::{self, Total};
 use crate::applications::deadline::{self, PAUSED, RUNNING, STOPPED};
 use crate::applications::rows::{utc, ApplicationRow};
 use crate::applications::states::Status;
@@ -58,6 +63,8 @@ pub struct ListFilter {
     pub submitted_from: Option<NaiveDate>,
     /// Submitted on or before this day.
     pub submitted_to: Option<NaiveDate>,
+    /// The rows after this cursor (keyset pagination; `page` is then not used).
+    pub after: Option<Cursor>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -87,9 +94,15 @@ pub struct ListItem {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Page {
     pub items: Vec<ListItem>,
+    /// The rows of the filter: exact up to `SIGNBOARD_EXACT_TOTAL_LIMIT` (10,000), above it
+    /// an estimate (`total_is_estimate`).
     pub total: i64,
+    /// `total` is an estimate (the filter has more rows than are counted exactly).
+    pub total_is_estimate: bool,
     pub page: i64,
     pub per_page: i64,
+    /// The cursor of the next page (`after=`), when there is one.
+    pub next_after: Option<String>,
 }
 
 /// The day a list is read on, and what the clock's filters compare with.
@@ -180,11 +193,16 @@ impl<'a> Today<'a> {
     }
 }
 
-pub(crate) type Backend = <DbConn as diesel::Connection>::Backend;
-pub(crate) type Query<'a> = applications::BoxedQuery<'a, Backend>;
+use super::base::serial;
+pub(crate) use super::base::Query;
 
 /// The applications `actor` may see that pass `filter`, unordered.
-pub(crate) fn query<'a>(actor: &User, filter: &ListFilter, day: &Today<'_>) -> Query<'a> {
+pub(crate) fn query<'a>(
+    actor: &User,
+    filter: &ListFilter,
+    day: &Today<'_>,
+    dialect: Dialect,
+) -> Query<'a> {
     let mut q = applications::table.into_boxed();
     if actor.role == Role::Merchant {
         q = q.filter(applications::merchant_id.eq(actor.id.clone()));
@@ -196,14 +214,7 @@ pub(crate) fn query<'a>(actor: &User, filter: &ListFilter, day: &Today<'_>) -> Q
         q = q.filter(applications::submitted_year.eq(y));
     }
     if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let pattern = format!("%{}%", escape_like(text));
-        q = q.filter(
-            applications::shop_name
-                .like(pattern.clone())
-                .escape('\\')
-                .or(applications::license_no.like(pattern.clone()).escape('\\'))
-                .or(applications::reference.like(pattern).escape('\\')),
-        );
+        q = search::matching(q, text, dialect);
     }
     clock_filters(q, actor, filter, day)
 }
@@ -218,13 +229,13 @@ fn clock_filters<'a>(
     if filter.overdue {
         q = q
             .filter(applications::clock_state.eq(RUNNING))
-            .filter(applications::due_on.lt(day.today));
+            .filter(due_key().lt(day.today));
     }
     if filter.due_soon {
         q = q
             .filter(applications::clock_state.eq(RUNNING))
-            .filter(applications::due_on.ge(day.today))
-            .filter(applications::due_on.le(day.soon_until));
+            .filter(due_key().ge(day.today))
+            .filter(due_key().le(day.soon_until));
     }
     if filter.open {
         q = q.filter(applications::clock_state.le(PAUSED));
@@ -247,23 +258,101 @@ fn clock_filters<'a>(
     q
 }
 
-/// The query in the order the filter asks for.
-pub(crate) fn ordered<'a>(q: Query<'a>, actor: &User, sort: Sort) -> Query<'a> {
-    let by_due = match sort {
+/// Whether the list is in the due order (else newest first).
+pub(crate) fn by_due(actor: &User, sort: Sort) -> bool {
+    match sort {
         Sort::Due => true,
         Sort::Submitted => false,
         Sort::Default => actor.role != Role::Merchant,
-    };
-    if by_due {
+    }
+}
+
+/// The query in the order the filter asks for.
+pub(crate) fn ordered<'a>(q: Query<'a>, actor: &User, sort: Sort) -> Query<'a> {
+    if by_due(actor, sort) {
         q.order((
             applications::clock_state.asc(),
-            applications::due_on.asc(),
+            due_key().asc(),
             applications::id.asc(),
         ))
     } else {
         q.order((applications::submitted_at.desc(), applications::id.desc()))
     }
 }
+
+/// The same order in terms no index provides (PostgreSQL), so that a search with few hits is
+/// answered from its text index and sorted, never by walking the whole queue in order looking
+/// for them (which the planner may pick when it overestimates the hits).
+fn sorted_hits<'a>(q: Query<'a>, due_order: bool) -> Query<'a> {
+    if due_order {
+        q.order((
+            sql::<Integer>("clock_state + 0").asc(),
+            due_key().asc(),
+            applications::id.asc(),
+        ))
+    } else {
+        q.order((
+            sql::<Timestamp>("submitted_at + INTERVAL '0 seconds'").desc(),
+            applications::id.desc(),
+        ))
+    }
+}
+
+/// Up to how many hits a search is sorted rather than found in the queue's order.
+const FEW_HITS: i64 = 2_000;
+
+/// The rows of one page (one more than `per_page`: whether another follows), in the list's
+/// order: from the cursor `after`, or at the offset of `page`.
+fn page_query<'a>(
+    actor: &User,
+    filter: &ListFilter,
+    day: &Today<'_>,
+    dialect: Dialect,
+    total: Total,
+) -> Query<'a> {
+    // Few hits of a search, or the exactly counted rows of a range of days (which the planner
+    // may look for by walking the whole queue in order).
+    let days = filter.submitted_from.is_some() || filter.submitted_to.is_some();
+    let few_hits = !total.is_estimate && (days || (filter.q.is_some() && total.n <= FEW_HITS));
+    let q = query(actor, filter, day, dialect);
+    let q = if few_hits && dialect == Dialect::Postgres {
+        sorted_hits(q, by_due(actor, filter.sort))
+    } else {
+        ordered(q, actor, filter.sort)
+    };
+    let offset = (filter.page - 1) * filter.per_page;
+    match &filter.after {
+        Some(cursor) => cursor.filter(q).limit(filter.per_page + 1),
+        None => q.offset(offset).limit(filter.per_page + 1),
+    }
+}
+
+/// The rows of one page. A deep page (`page=` past [`DEEP`] rows) is read in two steps: the
+/// ids of its rows, stepping over the skipped ones in the index alone (an index-only scan),
+/// then just those rows.
+fn load_page(
+    conn: &mut DbConn,
+    actor: &User,
+    filter: &ListFilter,
+    day: &Today<'_>,
+    total: Total,
+) -> AppResult<Vec<ApplicationRow>> {
+    let dialect = Dialect::of(conn);
+    let q = page_query(actor, filter, day, dialect, total);
+    if filter.after.is_some() || (filter.page - 1) * filter.per_page < DEEP {
+        return Ok(q.select(ApplicationRow::as_select()).load(conn)?);
+    }
+    let ids: Vec<String> = q.select(applications::id).load(conn)?;
+    let rows = applications::table
+        .into_boxed()
+        .filter(applications::id.eq_any(ids));
+    Ok(ordered(rows, actor, filter.sort)
+        .select(ApplicationRow::as_select())
+        .load(conn)?)
+}
+
+/// From this offset on a page is read by its ids first.
+const DEEP: i64 = 1_000;
 
 pub fn list(
     conn: &mut DbConn,
@@ -272,26 +361,80 @@ pub fn list(
     filter: &ListFilter,
     today: NaiveDate,
 ) -> AppResult<Page> {
+    serial(conn, |conn| {
+        list_serial(conn, settings, actor, filter, today)
+    })
+}
+
+fn list_serial(
+    conn: &mut DbConn,
+    settings: &WorkflowSettings,
+    actor: &User,
+    filter: &ListFilter,
+    today: NaiveDate,
+) -> AppResult<Page> {
     let day = Today::new(settings, today);
-    let total: i64 = query(actor, filter, &day).count().get_result(conn)?;
-    let rows: Vec<ApplicationRow> = ordered(query(actor, filter, &day), actor, filter.sort)
-        .select(ApplicationRow::as_select())
-        .limit(filter.per_page)
-        .offset((filter.page - 1) * filter.per_page)
-        .load(conn)?;
+    let due_order = by_due(actor, filter.sort);
+    if filter
+        .after
+        .as_ref()
+        .is_some_and(|c| c.is_due_order() != due_order)
+    {
+        return Err(super::keyset::other_order());
+    }
+    let make = |d| query(actor, filter, &day, d);
+    let estimate_first = search::estimated_well(filter.q.as_deref());
+    let total = total::total(conn, make, settings.exact_total_limit, estimate_first)?;
+    let mut rows = load_page(conn, actor, filter, &day, total)?;
+    let more = rows.len() as i64 > filter.per_page;
+    rows.truncate(filter.per_page as usize);
+    let next_after = more
+        .then(|| rows.last().map(|r| Cursor::after(r, due_order).encode()))
+        .flatten();
     Ok(Page {
         items: day.items(conn, rows)?,
-        total,
+        total: total.n,
+        total_is_estimate: total.is_estimate,
         page: filter.page,
         per_page: filter.per_page,
+        next_after,
     })
+}
+
+/// What PostgreSQL does for one page of the list: `EXPLAIN (ANALYZE, BUFFERS)` of the count
+/// and of the page, as [`list`] sends them (for the benchmark's record).
+pub fn explain(
+    conn: &mut DbConn,
+    settings: &WorkflowSettings,
+    actor: &User,
+    filter: &ListFilter,
+    today: NaiveDate,
+) -> AppResult<Vec<String>> {
+    serial(conn, |conn| {
+        explain_serial(conn, settings, actor, filter, today)
+    })
+}
+
+fn explain_serial(
+    conn: &mut DbConn,
+    settings: &WorkflowSettings,
+    actor: &User,
+    filter: &ListFilter,
+    today: NaiveDate,
+) -> AppResult<Vec<String>> {
+    let day = Today::new(settings, today);
+    let dialect = Dialect::of(conn);
+    let make = |d| query(actor, filter, &day, d);
+    let limit = settings.exact_total_limit;
+    let estimate_first = search::estimated_well(filter.q.as_deref());
+    let total = total::total(conn, make, limit, estimate_first)?;
+    let mut plans = total::explain_count(conn, make, limit, estimate_first)?;
+    plans.push(String::new());
+    let page = page_query(actor, filter, &day, dialect, total);
+    let deep = filter.after.is_none() && (filter.page - 1) * filter.per_page >= DEEP;
+    plans.extend(total::explain_rows(conn, page, deep)?);
+    Ok(plans)
 }
 
 // The queue's order (and `open`) rely on running < paused < stopped.
 const _: () = assert!(RUNNING < PAUSED && PAUSED < STOPPED);
-
-fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}

@@ -80,7 +80,7 @@ pub struct ListQuery {
     pub status: Option<String>,
     /// Year of first submission.
     pub year: Option<i32>,
-    /// Part of the shop name or licence number (no control characters).
+    /// Part of the shop name, address, licence number or reference (no control characters).
     #[param(pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub q: Option<String>,
     /// From 1 (default) to 1,000,000.
@@ -117,6 +117,10 @@ pub struct ListQuery {
     /// `json` (default) or `csv` (officials: every page of the filtered list, UTF-8 with BOM).
     #[param(pattern = "^(json|csv)$")]
     pub format: Option<String>,
+    /// The `next_after` of the previous page: the page after it (keyset pagination, fast at
+    /// any depth; `page` is then not used). Same `sort` and filters as that page.
+    #[param(max_length = 200)]
+    pub after: Option<String>,
 }
 
 impl ListQuery {
@@ -169,6 +173,15 @@ impl ListQuery {
             submitted_to: q.submitted_to.as_deref(),
         };
         params.apply(&mut filter)?;
+        filter.after = match q.after.as_deref().filter(|a| !a.is_empty()) {
+            None => None,
+            Some(a) => Some(repo::Cursor::parse(a).ok_or_else(|| {
+                bad_parameter(
+                    "after",
+                    "after 不是有效的翻页位置（请使用上一页的 next_after）".into(),
+                )
+            })?),
+        };
         Ok(filter)
     }
 }

@@ -1,0 +1,14 @@
+DROP INDEX IF EXISTS applications_queue_due;
+DROP INDEX IF EXISTS applications_queue_status_due;
+DROP INDEX IF EXISTS applications_queue_township_due;
+DROP INDEX IF EXISTS applications_queue_assignee_due;
+DROP INDEX IF EXISTS applications_queue_year_due;
+DROP INDEX IF EXISTS applications_queue_submitted;
+DROP INDEX IF EXISTS applications_queue_status_submitted;
+DROP INDEX IF EXISTS applications_queue_merchant;
+CREATE INDEX applications_status_submitted ON applications (status, submitted_at);
+CREATE INDEX applications_merchant ON applications (merchant_id, submitted_at);
+CREATE INDEX applications_clock_due ON applications (clock_state, due_on, id);
+CREATE INDEX applications_status_due ON applications (status, clock_state, due_on, id);
+CREATE INDEX applications_assignee_due ON applications (assignee_id, clock_state, due_on);
+CREATE INDEX applications_township_due ON applications (township, clock_state, due_on);
