@@ -250,6 +250,15 @@ diesel::joinable!(user_events -> users (user_id));
 diesel::joinable!(notifications -> applications (application_id));
 diesel::joinable!(reminders -> applications (application_id));
 
+diesel::table! {
+    decision_days (year, working_days, within_limit) {
+        year -> Integer,
+        working_days -> Integer,
+        within_limit -> Bool,
+        n -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     user_events,
@@ -268,4 +277,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     reference_counters,
     approvals,
     documents,
+    decision_days,
 );

@@ -6,7 +6,7 @@
 
 mod on_time;
 
-pub use on_time::{on_time, OnTime};
+pub use on_time::{on_time, recount as recount_on_time, OnTime};
 
 use diesel::prelude::*;
 use serde::Serialize;

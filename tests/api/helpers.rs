@@ -410,6 +410,9 @@ impl TestApp {
         let running = signboard::stats::by_year(&mut conn).unwrap();
         let recounted = signboard::stats::recount(&mut conn).unwrap();
         assert_eq!(running, recounted);
+        let on_time = signboard::stats::on_time(&mut conn).unwrap();
+        let recounted = signboard::stats::recount_on_time(&mut conn).unwrap();
+        assert_eq!(on_time, recounted);
     }
 
     /// Every file under the upload store (temporary files included).
