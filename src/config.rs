@@ -114,6 +114,37 @@ pub struct Settings {
     /// kept in the data dir (mode 0600) when absent.
     #[arg(long, env = "SIGNBOARD_SIGNING_KEY", hide_env_values = true)]
     pub signing_key: Option<String>,
+    /// Seconds the requests in flight may take to finish after SIGTERM or SIGINT.
+    #[arg(long, env = "SIGNBOARD_SHUTDOWN_GRACE", default_value_t = 30)]
+    pub shutdown_grace: u64,
+    /// Log lines as `text` or `json` (one JSON object per line).
+    #[arg(long, env = "SIGNBOARD_LOG_FORMAT", default_value = "text",
+          value_parser = ["text", "json"])]
+    pub log_format: String,
+    /// A bearer token `/metrics` requires; unset: `/metrics` answers anyone.
+    #[arg(long, env = "SIGNBOARD_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+impl LogFormat {
+    pub fn parse(s: &str) -> Result<LogFormat, String> {
+        match s {
+            "text" => Ok(LogFormat::Text),
+            "json" => Ok(LogFormat::Json),
+            other => Err(format!(
+                "SIGNBOARD_LOG_FORMAT must be text or json, not {other:?}"
+            )),
+        }
+    }
 }
 
 /// Settings checked and turned into values the service uses.
@@ -154,6 +185,11 @@ pub struct Config {
     pub public_url: String,
     /// The Ed25519 seed of the verification records (base64url); `None`: the data dir's.
     pub signing_key: Option<String>,
+    /// How long requests in flight may take to finish once a shutdown begins.
+    pub shutdown_grace: std::time::Duration,
+    pub log_format: LogFormat,
+    /// The bearer token `/metrics` requires; `None`: open.
+    pub metrics_token: Option<String>,
 }
 
 impl Settings {
@@ -204,6 +240,9 @@ impl Settings {
             public_url: self.public_url.trim_end_matches('/').to_owned(),
             signing_key: self.signing_key.filter(|s| !s.is_empty()),
             notify,
+            shutdown_grace: std::time::Duration::from_secs(self.shutdown_grace),
+            log_format: LogFormat::parse(&self.log_format)?,
+            metrics_token: self.metrics_token.filter(|s| !s.trim().is_empty()),
         })
     }
 

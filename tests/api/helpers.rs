@@ -132,6 +132,9 @@ pub fn test_config(data_dir: &Path, database: DbUrl) -> Config {
         office_name: "奈曼旗民族事务委员会".into(),
         public_url: "http://127.0.0.1:8080".into(),
         signing_key: None,
+        shutdown_grace: std::time::Duration::from_secs(30),
+        log_format: signboard::config::LogFormat::Text,
+        metrics_token: None,
     }
 }
 
