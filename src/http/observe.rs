@@ -52,20 +52,22 @@ pub async fn observe(
     let id = request_id_of(&req);
     req.extensions_mut().insert(RequestId(id.clone()));
     let state = req.app_data::<web::Data<AppState>>().cloned();
-    let request = req.request().clone();
-    let mut res = match next.call(req).await {
-        Ok(res) => res.map_into_boxed_body(),
-        Err(e) => ServiceResponse::new(request, e.error_response()),
-    };
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        res.headers_mut().insert(X_REQUEST_ID, value);
-    }
-    let route = res
-        .request()
+    // Read before the call: the router needs the request unshared, so it is not kept.
+    let route = req
         .match_pattern()
         .unwrap_or_else(|| "unmatched".to_owned());
-    let method = method_label(res.request().method().as_str());
-    let status = res.status().as_u16();
+    let method = method_label(req.method().as_str());
+    let answered = next.call(req).await.map(|mut res| {
+        if let Ok(value) = HeaderValue::from_str(&id) {
+            res.headers_mut().insert(X_REQUEST_ID, value);
+        }
+        res.map_into_boxed_body()
+    });
+    // An error that escaped the inner middleware is answered by actix itself.
+    let status = match &answered {
+        Ok(res) => res.status().as_u16(),
+        Err(e) => e.as_response_error().status_code().as_u16(),
+    };
     let elapsed = started.elapsed();
     if let Some(state) = state {
         state
@@ -80,7 +82,7 @@ pub async fn observe(
         elapsed_ms = elapsed.as_secs_f64() * 1000.0,
         "request"
     );
-    Ok(res)
+    answered
 }
 
 /// The request's span for `TracingLogger`: what every log line inside the request carries.
