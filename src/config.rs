@@ -118,6 +118,37 @@ pub struct Settings {
     /// (`total_is_estimate`).
     #[arg(long, env = "SIGNBOARD_EXACT_TOTAL_LIMIT", default_value_t = 10_000)]
     pub exact_total_limit: i64,
+    /// Seconds the requests in flight may take to finish after SIGTERM or SIGINT.
+    #[arg(long, env = "SIGNBOARD_SHUTDOWN_GRACE", default_value_t = 30)]
+    pub shutdown_grace: u64,
+    /// Log lines as `text` or `json` (one JSON object per line).
+    #[arg(long, env = "SIGNBOARD_LOG_FORMAT", default_value = "text",
+          value_parser = ["text", "json"])]
+    pub log_format: String,
+    /// A bearer token `/metrics` requires; unset: `/metrics` answers anyone.
+    #[arg(long, env = "SIGNBOARD_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+impl LogFormat {
+    pub fn parse(s: &str) -> Result<LogFormat, String> {
+        match s {
+            "text" => Ok(LogFormat::Text),
+            "json" => Ok(LogFormat::Json),
+            other => Err(format!(
+                "SIGNBOARD_LOG_FORMAT must be text or json, not {other:?}"
+            )),
+        }
+    }
 }
 
 /// Settings checked and turned into values the service uses.
@@ -160,6 +191,11 @@ pub struct Config {
     pub signing_key: Option<String>,
     /// `SIGNBOARD_EXACT_TOTAL_LIMIT` (at least 1).
     pub exact_total_limit: i64,
+    /// How long requests in flight may take to finish once a shutdown begins.
+    pub shutdown_grace: std::time::Duration,
+    pub log_format: LogFormat,
+    /// The bearer token `/metrics` requires; `None`: open.
+    pub metrics_token: Option<String>,
 }
 
 impl Settings {
@@ -211,6 +247,9 @@ impl Settings {
             signing_key: self.signing_key.filter(|s| !s.is_empty()),
             notify,
             exact_total_limit: self.exact_total_limit.max(1),
+            shutdown_grace: std::time::Duration::from_secs(self.shutdown_grace),
+            log_format: LogFormat::parse(&self.log_format)?,
+            metrics_token: self.metrics_token.filter(|s| !s.trim().is_empty()),
         })
     }
 

@@ -105,4 +105,9 @@ impl Engine {
     ) -> Result<Arc<Vec<u8>>, render::RenderError> {
         self.previews.get_or_render(spec, &self.fonts, long_side_px)
     }
+
+    /// Previews answered from the cache and drawn, for metrics.
+    pub fn preview_stats(&self) -> render::PreviewCacheStats {
+        self.previews.stats()
+    }
 }

@@ -105,6 +105,8 @@ error_codes! {
     // 503
     ServiceUnavailable,
     ServiceBusy,
+    /// The readiness probe: a dependency is unreachable, or the process is shutting down.
+    NotReady,
 }
 
 impl ErrorCode {
@@ -153,7 +155,7 @@ impl ErrorCode {
             InvalidTerm | InvalidImport => StatusCode::UNPROCESSABLE_ENTITY,
             TooManyAttempts | TooManyRegistrations => StatusCode::TOO_MANY_REQUESTS,
             InternalError => StatusCode::INTERNAL_SERVER_ERROR,
-            ServiceUnavailable | ServiceBusy => StatusCode::SERVICE_UNAVAILABLE,
+            ServiceUnavailable | ServiceBusy | NotReady => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -215,6 +217,7 @@ impl ErrorCode {
             InternalError => "服务器内部错误，请稍后再试",
             ServiceUnavailable => "服务繁忙，请稍后再试",
             ServiceBusy => "服务器正忙，请稍后再试",
+            NotReady => "服务暂不能接受请求（正在启动、停止或依赖不可用）",
         }
     }
 

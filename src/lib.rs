@@ -16,6 +16,8 @@ pub mod documents;
 pub mod engine;
 pub mod error;
 pub mod http;
+pub mod lifecycle;
+pub mod metrics;
 pub mod notify;
 pub mod register;
 pub mod render;
@@ -34,6 +36,9 @@ use std::net::TcpListener;
 use std::path::Path;
 use std::sync::Arc;
 use tracing_actix_web::TracingLogger;
+
+mod shutdown;
+use shutdown::Background;
 
 use crate::applications::WorkflowSettings;
 use crate::auth::password::Hasher;
@@ -120,6 +125,9 @@ pub fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<Services, StartE
         calendar,
         terms,
         pdf_fonts: Arc::new(pdf_fonts),
+        metrics: Arc::new(metrics::Metrics::new()),
+        lifecycle: Arc::new(lifecycle::Lifecycle::default()),
+        metrics_token: config.metrics_token.clone(),
     });
     Ok(Services { state, config })
 }
@@ -230,9 +238,10 @@ pub fn sweep_files(db: &Db, store: &FileStore) -> SweepReport {
 }
 
 /// Sweeps at start and then every `every`, on a thread of its own, for as long as the
-/// service's state lives.
-fn start_sweeper(state: &web::Data<AppState>, every: std::time::Duration) {
+/// service's state lives and it is not stopped.
+fn start_sweeper(state: &web::Data<AppState>, every: std::time::Duration) -> Background {
     let weak = Arc::downgrade(&state.clone().into_inner());
+    let life = state.lifecycle.clone();
     let spawned = std::thread::Builder::new()
         .name("file-sweeper".into())
         .spawn(move || loop {
@@ -240,27 +249,34 @@ fn start_sweeper(state: &web::Data<AppState>, every: std::time::Duration) {
             let report = sweep_files(&state.db, &state.store);
             tracing::info!(%report, "file store swept");
             drop(state);
-            std::thread::sleep(every);
+            if life.sleep(every) {
+                break;
+            }
         });
-    if let Err(e) = spawned {
-        tracing::warn!(error = %e, "cannot start the file sweeper");
-    }
+    Background::started("file sweeper", spawned)
 }
 
-/// Delivers notifications on a thread of its own, for as long as the service's state lives.
-fn start_notifier(state: &web::Data<AppState>, settings: notify::NotifySettings) {
+/// Delivers notifications on a thread of its own, for as long as the service's state lives
+/// and it is not stopped.
+fn start_notifier(state: &web::Data<AppState>, settings: notify::NotifySettings) -> Background {
     let weak = Arc::downgrade(&state.clone().into_inner());
-    let started = notify::Worker::new(state.db.clone(), settings)
-        .and_then(|w| notify::spawn(w, move || weak.strong_count() > 0).map_err(|e| e.to_string()));
-    if let Err(e) = started {
-        tracing::error!(error = %e, "cannot start the notification worker");
+    let life = state.lifecycle.clone();
+    let alive = move || weak.strong_count() > 0 && !life.is_stopped();
+    match notify::Worker::new(state.db.clone(), settings) {
+        Ok(w) => Background::started("notification worker", notify::spawn(w, alive)),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot start the notification worker");
+            Background::default()
+        }
     }
 }
 
 /// Writes the clock's reminders at start and then every `every`, on a thread of its own, for
-/// as long as the service's state lives (see [`applications::commands::reminders`]).
-fn start_reminders(state: &web::Data<AppState>, every: std::time::Duration) {
+/// as long as the service's state lives and it is not stopped (see
+/// [`applications::commands::reminders`]).
+fn start_reminders(state: &web::Data<AppState>, every: std::time::Duration) -> Background {
     let weak = Arc::downgrade(&state.clone().into_inner());
+    let life = state.lifecycle.clone();
     let spawned = std::thread::Builder::new()
         .name("reminders".into())
         .spawn(move || loop {
@@ -283,21 +299,30 @@ fn start_reminders(state: &web::Data<AppState>, every: std::time::Duration) {
                 Err(e) => tracing::warn!(error = %e, "reminder scan failed"),
             }
             drop(state);
-            std::thread::sleep(every);
+            if life.sleep(every) {
+                break;
+            }
         });
-    if let Err(e) = spawned {
-        tracing::warn!(error = %e, "cannot start the reminder scan");
-    }
+    Background::started("reminder scan", spawned)
 }
 
 /// The HTTP server on `listener` (bind `127.0.0.1:0` in tests).
 pub fn serve(services: Services, listener: TcpListener) -> Result<Server, StartError> {
+    serve_with_background(services, listener).map(|(server, _)| server)
+}
+
+/// The server and its background threads (joined at shutdown).
+fn serve_with_background(
+    services: Services,
+    listener: TcpListener,
+) -> Result<(Server, Background), StartError> {
     let Services { state, config } = services;
+    let mut background = Background::default();
     if let Some(every) = config.sweep_interval {
-        start_sweeper(&state, every);
+        background.add(start_sweeper(&state, every));
     }
-    start_notifier(&state, config.notify.clone());
-    start_reminders(&state, config.notify.remind_every);
+    background.add(start_notifier(&state, config.notify.clone()));
+    background.add(start_reminders(&state, config.notify.remind_every));
     let static_dir = config.static_dir.clone();
     let fonts_dir = config.fonts_dir.clone();
     let body_timeout = config.body_timeout;
@@ -308,7 +333,8 @@ pub fn serve(services: Services, listener: TcpListener) -> Result<Server, StartE
         }))
         .wrap(from_fn(http::middleware::no_store_json))
         .wrap(http::security_headers())
-        .wrap(TracingLogger::default())
+        .wrap(TracingLogger::<http::observe::RequestSpan>::new())
+        .wrap(from_fn(http::observe::observe))
         .app_data(state.clone())
         .app_data(
             web::JsonConfig::default()
@@ -320,7 +346,10 @@ pub fn serve(services: Services, listener: TcpListener) -> Result<Server, StartE
         .configure(|cfg| http::static_files(cfg, static_dir.clone(), fonts_dir.clone()))
     })
     .listen(listener)
-    .map_err(|e| StartError(format!("cannot listen: {e}")))?;
+    .map_err(|e| StartError(format!("cannot listen: {e}")))?
+    // SIGTERM and SIGINT are handled by [`run`]: readiness first, then a graceful stop.
+    .disable_signals()
+    .shutdown_timeout(config.shutdown_grace.as_secs());
     if config.workers > 0 {
         server = server.workers(config.workers);
     }
@@ -328,10 +357,41 @@ pub fn serve(services: Services, listener: TcpListener) -> Result<Server, StartE
     // worker); more of them than the pool has connections only adds idle threads (and their
     // allocator arenas).
     server = server.worker_max_blocking_threads(config.db_pool.max(4) as usize);
-    Ok(server.run())
+    Ok((server.run(), background))
 }
 
 /// Everything from configuration to a running server, with the system clock.
 pub fn build(config: Config, listener: TcpListener) -> Result<Server, StartError> {
     serve(prepare(config, Arc::new(SystemClock))?, listener)
+}
+
+/// Serves until SIGTERM or SIGINT, then stops gracefully: `/readyz` answers 503 at once, the
+/// listener closes (new connections are refused), the requests in flight get
+/// `shutdown_grace` to finish, and the background threads stop after their work in hand.
+pub fn run(config: Config, listener: TcpListener) -> Result<(), StartError> {
+    let grace = config.shutdown_grace;
+    let services = prepare(config, Arc::new(SystemClock))?;
+    let life = services.state.lifecycle.clone();
+    actix_web::rt::System::new().block_on(async move {
+        let (server, background) = serve_with_background(services, listener)?;
+        let handle = server.handle();
+        let draining = life.clone();
+        actix_web::rt::spawn(async move {
+            let signal = shutdown::stop_signal().await;
+            tracing::info!(
+                signal,
+                grace_s = grace.as_secs(),
+                "stopping: finishing requests in flight"
+            );
+            draining.begin_drain();
+            handle.stop(true).await;
+        });
+        server
+            .await
+            .map_err(|e| StartError(format!("server failed: {e}")))?;
+        life.stop();
+        background.join(grace.max(std::time::Duration::from_secs(5)));
+        tracing::info!("stopped");
+        Ok(())
+    })
 }

@@ -6,7 +6,7 @@ use std::net::TcpListener;
 use std::process::ExitCode;
 
 use signboard::auth::{self, password::Hasher, NewUser, Role};
-use signboard::config::Settings;
+use signboard::config::{LogFormat, Settings};
 use signboard::db::Db;
 use signboard::storage::FileStore;
 
@@ -68,14 +68,25 @@ fn parse_role(s: &str) -> Result<Role, String> {
     Role::parse(s).ok_or_else(|| "role must be merchant, translator, reviewer or admin".into())
 }
 
+/// Log lines on standard output: text, or one JSON object per line (`SIGNBOARD_LOG_FORMAT`).
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,actix_server=warn".into());
+    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+    }
+}
+
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,actix_server=warn".into()),
-        )
-        .init();
     let cli = Cli::parse();
+    init_logging(LogFormat::parse(&cli.settings.log_format).unwrap_or_default());
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -92,10 +103,7 @@ fn run(cli: Cli) -> Result<(), String> {
             let listener = TcpListener::bind(&config.bind)
                 .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
             tracing::info!("signboard listening on http://{}/", config.bind);
-            let server = signboard::build(config, listener).map_err(|e| e.to_string())?;
-            actix_web::rt::System::new()
-                .block_on(server)
-                .map_err(|e| e.to_string())
+            signboard::run(config, listener).map_err(|e| e.to_string())
         }
         Command::Migrate => {
             let db = Db::connect(&config.database, 1)?;

@@ -42,6 +42,7 @@ const NAMES: &[&str] = &[
     "method_not_allowed",
     "missing_part",
     "not_found",
+    "not_ready",
     "password_change_required",
     "reason_required",
     "route_not_found",
@@ -91,7 +92,12 @@ fn every_code_has_a_status_and_a_chinese_message() {
         .collect();
     assert_eq!(
         server,
-        ["internal_error", "service_unavailable", "service_busy"]
+        [
+            "internal_error",
+            "service_unavailable",
+            "service_busy",
+            "not_ready"
+        ]
     );
 }
 

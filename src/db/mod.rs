@@ -176,6 +176,27 @@ impl Db {
         applied.map_err(|e| format!("migration failed: {e}"))
     }
 
+    /// Whether the database answers `SELECT 1` on a pooled connection within `timeout`
+    /// (blocking: the readiness probe runs it off the async workers).
+    pub fn ping(&self, timeout: Duration) -> Result<(), String> {
+        let mut conn = self
+            .pool
+            .get_timeout(timeout)
+            .map_err(|e| format!("no database connection: {e}"))?;
+        conn.batch_execute("SELECT 1")
+            .map_err(|e| format!("database check failed: {e}"))
+    }
+
+    /// The pool's connections now: (open, idle, most it opens).
+    pub fn pool_state(&self) -> (u32, u32, u32) {
+        let state = self.pool.state();
+        (
+            state.connections,
+            state.idle_connections,
+            self.pool.max_size(),
+        )
+    }
+
     /// A connection for blocking code (start-up, the command line, tests).
     pub fn get(&self) -> Result<Conn, DbError> {
         Ok(self.pool.get()?)

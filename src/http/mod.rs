@@ -9,8 +9,10 @@ pub mod documents;
 pub mod extract;
 pub mod middleware;
 pub mod notifications;
+pub mod observe;
 pub mod openapi;
 pub mod preview;
+pub mod probes;
 pub mod public;
 pub mod register;
 pub mod terms;
@@ -66,6 +68,12 @@ pub struct AppState {
     pub terms: crate::terms::Terms,
     /// The fonts the PDF documents embed.
     pub pdf_fonts: Arc<crate::documents::PdfFonts>,
+    /// Counters served at `/metrics`.
+    pub metrics: Arc<crate::metrics::Metrics>,
+    /// Running or shutting down; read by `/readyz` and the background threads.
+    pub lifecycle: Arc<crate::lifecycle::Lifecycle>,
+    /// The bearer token `/metrics` requires, when set.
+    pub metrics_token: Option<String>,
 }
 
 /// Largest JSON body (a sign spec with long texts fits many times over).
@@ -75,8 +83,12 @@ pub const JSON_LIMIT: usize = 1024 * 1024;
 /// (a handler without `#[utoipa::path]` does not compile here), so the served routes and the
 /// OpenAPI paths cannot differ. Add an endpoint by adding its handler here.
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(public::healthz)
+    cfg.service(probes::healthz)
         .route("/healthz", web::route().to(api_not_found))
+        .service(probes::readyz)
+        .route("/readyz", web::route().to(api_not_found))
+        .service(probes::metrics)
+        .route("/metrics", web::route().to(api_not_found))
         .service(
             scope("/api/v1")
                 .service(accounts::register)

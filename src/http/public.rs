@@ -1,4 +1,4 @@
-//! What anyone may use without logging in: health, the rule check, the preview, the rule
+//! What anyone may use without logging in: the rule check, the preview, the rule
 //! catalogue and the approval counts.
 
 use actix_web::{get, post};
@@ -13,28 +13,6 @@ use crate::rules::ProfileRef;
 use crate::spec::{DesignInfo, Finding, Layout, SignSpec, Verdict};
 use crate::stats;
 use crate::storage::MAX_FILES;
-
-#[derive(Serialize, ToSchema)]
-pub struct Health {
-    pub status: String,
-}
-
-#[utoipa::path(get, tag = "public",
-    responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
-#[get("/healthz")]
-pub async fn healthz(state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    state
-        .db
-        .run(|conn| {
-            use diesel::connection::SimpleConnection;
-            conn.batch_execute("SELECT 1")
-                .map_err(|e| AppError::pool(format!("health check: {e}")))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(Health {
-        status: "ok".into(),
-    }))
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct CheckResponse {

@@ -23,7 +23,10 @@ pub use worker::Worker;
 
 /// Runs `worker` on a thread of its own, with a small runtime of its own, for as long as
 /// `alive()` says.
-pub fn spawn(worker: Worker, alive: impl Fn() -> bool + Send + 'static) -> std::io::Result<()> {
+pub fn spawn(
+    worker: Worker,
+    alive: impl Fn() -> bool + Send + 'static,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
     std::thread::Builder::new()
         .name("notify-worker".into())
         .spawn(move || {
@@ -34,6 +37,5 @@ pub fn spawn(worker: Worker, alive: impl Fn() -> bool + Send + 'static) -> std::
                 Ok(rt) => rt.block_on(worker.run(alive)),
                 Err(e) => tracing::error!(error = %e, "cannot start the notification worker"),
             }
-        })?;
-    Ok(())
+        })
 }

@@ -2,6 +2,7 @@
 //! font version, so an identical preview request is served without drawing it again.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use sha2::{Digest, Sha256};
@@ -52,6 +53,15 @@ impl Lru {
 pub struct PreviewCache {
     capacity: usize,
     inner: Mutex<Lru>,
+    hits: AtomicU64,
+    renders: AtomicU64,
+}
+
+/// How many previews were answered from the cache and how many were drawn, for metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PreviewCacheStats {
+    pub hits: u64,
+    pub renders: u64,
 }
 
 impl std::fmt::Debug for PreviewCache {
@@ -69,6 +79,15 @@ impl PreviewCache {
         PreviewCache {
             capacity,
             inner: Mutex::new(Lru::default()),
+            hits: AtomicU64::new(0),
+            renders: AtomicU64::new(0),
+        }
+    }
+
+    pub fn stats(&self) -> PreviewCacheStats {
+        PreviewCacheStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            renders: self.renders.load(Ordering::Relaxed),
         }
     }
 
@@ -111,10 +130,12 @@ impl PreviewCache {
                 .unwrap_or_else(PoisonError::into_inner)
                 .touch(&key);
             if let Some(png) = hit {
+                self.hits.fetch_add(1, Ordering::Relaxed);
                 return Ok(png);
             }
         }
         let png = Arc::new(super::preview_png(spec, fonts, long_side_px)?);
+        self.renders.fetch_add(1, Ordering::Relaxed);
         if self.capacity > 0 {
             self.inner
                 .lock()

@@ -20,7 +20,7 @@ mod slot;
 
 use std::borrow::Cow;
 
-pub use cache::PreviewCache;
+pub use cache::{PreviewCache, PreviewCacheStats};
 pub use compose::{compose, MAX_COMPOSED_LINES};
 pub use error::RenderError;
 pub use fonts::{

@@ -52,6 +52,19 @@ impl FileStore {
         })
     }
 
+    /// Whether the store can be reached: its files folder exists and is a folder.
+    pub async fn probe(&self) -> Result<(), String> {
+        let root = self.root.clone();
+        let meta = actix_web::web::block(move || std::fs::metadata(&root))
+            .await
+            .map_err(|e| format!("file store check: {e}"))?;
+        match meta {
+            Ok(m) if m.is_dir() => Ok(()),
+            Ok(_) => Err(format!("{} is not a folder", self.root.display())),
+            Err(e) => Err(format!("{}: {e}", self.root.display())),
+        }
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }

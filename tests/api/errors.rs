@@ -421,6 +421,8 @@ backend_test!(
             ("DELETE", "/api/v1/applications/x", "GET"),
             ("PUT", "/api/v1/users", "POST, GET"),
             ("PUT", "/healthz", "GET"),
+            ("DELETE", "/readyz", "GET"),
+            ("POST", "/metrics", "GET"),
         ] {
             let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
             let resp = app

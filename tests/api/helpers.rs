@@ -133,6 +133,9 @@ pub fn test_config(data_dir: &Path, database: DbUrl) -> Config {
         public_url: "http://127.0.0.1:8080".into(),
         signing_key: None,
         exact_total_limit: 10_000,
+        shutdown_grace: std::time::Duration::from_secs(30),
+        log_format: signboard::config::LogFormat::Text,
+        metrics_token: None,
     }
 }
 

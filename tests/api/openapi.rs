@@ -2,8 +2,8 @@
 
 /// The one route list registers API routes only through `service(handler)`, which does not
 /// compile for a handler without `#[utoipa::path]`; a plain `route(…)` or `resource(…)` would
-/// serve a path the description does not know. Only the 405 fallback of `/healthz` may use
-/// `route`.
+/// serve a path the description does not know. Only the 405 fallbacks of `/healthz`,
+/// `/readyz` and `/metrics` may use `route`.
 #[test]
 fn routes_are_registered_only_where_they_are_documented() {
     let src =
@@ -11,11 +11,14 @@ fn routes_are_registered_only_where_they_are_documented() {
     let start = src.find("pub fn routes(").unwrap();
     let body = &src[start..start + src[start..].find("\n}\n").unwrap()];
     let routes: Vec<&str> = body.matches(".route(").collect();
-    assert_eq!(routes.len(), 1, "{body}");
-    assert!(body.contains(r#".route("/healthz", web::route().to(api_not_found))"#));
+    assert_eq!(routes.len(), 3, "{body}");
+    for probe in ["/healthz", "/readyz", "/metrics"] {
+        let fallback = format!(r#".route("{probe}", web::route().to(api_not_found))"#);
+        assert!(body.contains(&fallback), "{body}");
+    }
     for undocumented in ["web::resource", ".to(", "web::scope"] {
         let n = body.matches(undocumented).count();
-        let allowed = usize::from(undocumented == ".to(") * 2;
+        let allowed = usize::from(undocumented == ".to(") * 4;
         assert!(n <= allowed, "{undocumented} in the route list: {body}");
     }
 }
@@ -38,8 +41,10 @@ backend_test!(openapi_describes_every_route_and_only_those, |app| {
     }
     // The description comes from the route list itself (`http::routes`); every route of the
     // service is in it …
-    assert_eq!(documented.len(), 41, "{documented:?}");
-    assert!(documented.contains(&("get".to_owned(), "/healthz".to_owned())));
+    assert_eq!(documented.len(), 43, "{documented:?}");
+    for probe in ["/healthz", "/readyz", "/metrics"] {
+        assert!(documented.contains(&("get".to_owned(), probe.to_owned())));
+    }
     // … and each documented route is really served: no `route_not_found` for any of them.
     for (method, path) in &documented {
         let url = app.url(

@@ -71,6 +71,7 @@ pub async fn submit(
     } = prepare_revision(state, form.spec.clone(), parts.designs, Vec::new()).await?;
     let settings = state.workflow.clone();
     let now = state.clock.now();
+    let sizes = upload_sizes(&uploads);
     let result = store_then(state, uploads, move |conn, uploads| {
         let rev = NewRevision {
             spec: &spec,
@@ -81,10 +82,22 @@ pub async fn submit(
     })
     .await?;
     Ok(match result {
-        Created::New(result) => HttpResponse::Created().json(result),
+        Created::New(result) => {
+            state.metrics.uploads(sizes.0, sizes.1);
+            state
+                .metrics
+                .transition(crate::applications::Action::Submit.as_str());
+            HttpResponse::Created().json(result)
+        }
         // The same key's first request stored while this one was decoding.
         Created::Replayed(first) => replayed(first),
     })
+}
+
+/// The number of design images and their bytes as sent, for the metrics.
+fn upload_sizes(uploads: &[crate::applications::repo::Upload]) -> (u64, u64) {
+    let bytes = uploads.iter().map(|u| u.image.original.len() as u64).sum();
+    (uploads.len() as u64, bytes)
 }
 
 /// Reads a JSON body up to the JSON limit.
@@ -182,6 +195,7 @@ pub async fn transition(
     };
     let settings = state.workflow.clone();
     let now = state.clock.now();
+    let action = sent.request.action();
     let (request, app_id) = (sent.request, loaded.app.id);
     let apply = move |conn: &mut crate::db::DbConn, rev: Option<NewRevision<'_>>| {
         let input = TransitionInput {
@@ -193,13 +207,14 @@ pub async fn transition(
             conn, &settings, &actor, &app_id, input, now,
         )?)
     };
-    match prepared {
+    let result = match prepared {
         Some(Prepared {
             spec,
             uploads,
             evaluation,
         }) => {
-            store_then(state, uploads, move |conn, uploads| {
+            let sizes = upload_sizes(&uploads);
+            let result = store_then(state, uploads, move |conn, uploads| {
                 let rev = NewRevision {
                     spec: &spec,
                     evaluation: &evaluation,
@@ -207,8 +222,12 @@ pub async fn transition(
                 };
                 apply(conn, Some(rev))
             })
-            .await
+            .await?;
+            state.metrics.uploads(sizes.0, sizes.1);
+            result
         }
-        None => state.db.run(move |conn| apply(conn, None)).await,
-    }
+        None => state.db.run(move |conn| apply(conn, None)).await?,
+    };
+    state.metrics.transition(action.as_str());
+    Ok(result)
 }
