@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use crate::auth::service::AccountSettings;
 use crate::db::DbUrl;
+use crate::http::client_ip::Cidr;
 use crate::notify::{NotifySettings, Webhook};
 
 #[derive(Debug, Clone, Args)]
@@ -114,6 +115,10 @@ pub struct Settings {
     /// kept in the data dir (mode 0600) when absent.
     #[arg(long, env = "SIGNBOARD_SIGNING_KEY", hide_env_values = true)]
     pub signing_key: Option<String>,
+    /// Comma-separated networks (CIDR) of the proxies whose X-Forwarded-For is believed for
+    /// the client address; none by default (the socket address is used).
+    #[arg(long, env = "SIGNBOARD_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
 }
 
 /// Settings checked and turned into values the service uses.
@@ -154,6 +159,11 @@ pub struct Config {
     pub public_url: String,
     /// The Ed25519 seed of the verification records (base64url); `None`: the data dir's.
     pub signing_key: Option<String>,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<Cidr>,
+    /// Apply missing migrations at start; `false` (`serve --no-migrate`): refuse to start on a
+    /// database that lacks any.
+    pub migrate_on_start: bool,
 }
 
 impl Settings {
@@ -204,6 +214,9 @@ impl Settings {
             public_url: self.public_url.trim_end_matches('/').to_owned(),
             signing_key: self.signing_key.filter(|s| !s.is_empty()),
             notify,
+            trusted_proxies: Cidr::parse_list(&self.trusted_proxies)
+                .map_err(|e| format!("SIGNBOARD_TRUSTED_PROXIES: {e}"))?,
+            migrate_on_start: true,
         })
     }
 

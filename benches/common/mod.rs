@@ -38,6 +38,8 @@ pub fn config(data: &Path) -> Config {
         office_name: "奈曼旗民族事务委员会".into(),
         public_url: "http://127.0.0.1:8080".into(),
         signing_key: None,
+        trusted_proxies: Vec::new(),
+        migrate_on_start: true,
     }
 }
 

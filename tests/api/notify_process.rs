@@ -97,6 +97,11 @@ async fn start(database_url: &str, data_dir: &Path, webhook: &str) -> Server {
             "SIGNBOARD_JWT_SECRET",
             "process-test-secret-process-test-secret",
         )
+        // Two servers on one PostgreSQL share the signing key too.
+        .env(
+            "SIGNBOARD_SIGNING_KEY",
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        )
         .env("SIGNBOARD_WORKERS", "1")
         .env("SIGNBOARD_DB_POOL", "4")
         .env("SIGNBOARD_WEBHOOK_URL", webhook)
