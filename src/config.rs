@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use crate::auth::service::AccountSettings;
 use crate::db::DbUrl;
+use crate::http::client_ip::Cidr;
 use crate::notify::{NotifySettings, Webhook};
 
 #[derive(Debug, Clone, Args)]
@@ -128,6 +129,10 @@ pub struct Settings {
     /// A bearer token `/metrics` requires; unset: `/metrics` answers anyone.
     #[arg(long, env = "SIGNBOARD_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// Comma-separated networks (CIDR) of the proxies whose X-Forwarded-For is believed for
+    /// the client address; none by default (the socket address is used).
+    #[arg(long, env = "SIGNBOARD_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
 }
 
 /// How log lines are written.
@@ -196,6 +201,11 @@ pub struct Config {
     pub log_format: LogFormat,
     /// The bearer token `/metrics` requires; `None`: open.
     pub metrics_token: Option<String>,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<Cidr>,
+    /// Apply missing migrations at start; `false` (`serve --no-migrate`): refuse to start on a
+    /// database that lacks any.
+    pub migrate_on_start: bool,
 }
 
 impl Settings {
@@ -250,6 +260,9 @@ impl Settings {
             shutdown_grace: std::time::Duration::from_secs(self.shutdown_grace),
             log_format: LogFormat::parse(&self.log_format)?,
             metrics_token: self.metrics_token.filter(|s| !s.trim().is_empty()),
+            trusted_proxies: Cidr::parse_list(&self.trusted_proxies)
+                .map_err(|e| format!("SIGNBOARD_TRUSTED_PROXIES: {e}"))?,
+            migrate_on_start: true,
         })
     }
 

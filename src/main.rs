@@ -1,4 +1,5 @@
-//! The `signboard` command: `serve` (the default), `migrate`, `user add`, `storage sweep`, `backup`.
+//! The `signboard` command: `serve` (the default; `--no-migrate`), `migrate`, `user add`,
+//! `storage sweep`, `backup`.
 
 use clap::{Parser, Subcommand};
 use std::io::BufRead;
@@ -22,7 +23,12 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the web service (the default).
-    Serve,
+    Serve {
+        /// Do not apply migrations; refuse to start when the database lacks any (run
+        /// `signboard migrate` as a separate deployment step).
+        #[arg(long)]
+        no_migrate: bool,
+    },
     /// Apply the database migrations and exit.
     Migrate,
     /// Manage users.
@@ -97,9 +103,10 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), String> {
-    let config = cli.settings.into_config()?;
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => {
+    let mut config = cli.settings.into_config()?;
+    match cli.command.unwrap_or(Command::Serve { no_migrate: false }) {
+        Command::Serve { no_migrate } => {
+            config.migrate_on_start = !no_migrate;
             let listener = TcpListener::bind(&config.bind)
                 .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
             tracing::info!("signboard listening on http://{}/", config.bind);

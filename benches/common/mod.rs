@@ -44,6 +44,8 @@ pub fn config(data: &Path) -> Config {
         shutdown_grace: std::time::Duration::from_secs(30),
         log_format: signboard::config::LogFormat::Text,
         metrics_token: None,
+        trusted_proxies: Vec::new(),
+        migrate_on_start: true,
     }
 }
 

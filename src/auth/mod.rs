@@ -4,6 +4,7 @@
 pub mod error;
 pub mod events;
 pub mod gate;
+pub mod limits;
 pub mod new_user;
 pub mod password;
 pub mod ratelimit;

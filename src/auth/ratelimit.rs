@@ -1,411 +1,334 @@
-//! Login and registration limits, kept in memory.
+//! Login and registration limits, counted in the database (`limit_counters`, fixed windows)
+//! so that they hold across replicas and restarts.
 //!
-//! Logins are limited per (username, client address) pair: five failures are free, then each
-//! further failure locks the pair for twice as long as the last (30 s, 1 min, 2 min, … up to
-//! an hour). An attempt reserves its place before the password is checked, so simultaneous
-//! guesses cannot slip past the count. Two wider limits stop spraying: a username failing
-//! 100 times an hour only accepts addresses that have not failed for it yet (so its owner,
-//! elsewhere, still gets in), and an address failing 100 times an hour is stopped.
+//! Logins are limited per (username, client address) pair: five failures in a window of
+//! `lock_window` lock the pair until the window ends; a success forgets the pair's failures.
+//! An attempt reserves its count before the password is checked, so simultaneous guesses
+//! cannot slip past the limit (on any replica). Two wider limits stop spraying: a username
+//! failing 100 times a window only accepts addresses that have not failed for it yet (so its
+//! owner, elsewhere, still gets in), and an address failing 100 times a window is stopped.
 
-use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
 
-/// Entries kept before stale ones are swept out.
-const SWEEP_ABOVE: usize = 100_000;
+use diesel::QueryResult;
+
+use crate::db::counters::{self, Slot};
+use crate::db::DbConn;
+
+/// Seconds between prunings of ended windows (by whichever request comes first).
+const PRUNE_EVERY: i64 = 60;
 
 /// How long a refused caller should wait, in whole seconds (at least one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryAfter(pub u64);
 
-impl RetryAfter {
-    fn of(d: Duration) -> Self {
-        RetryAfter(d.as_secs_f64().ceil().max(1.0) as u64)
+/// Refused with a wait, or allowed with what was reserved.
+pub type Verdict<T> = Result<T, RetryAfter>;
+
+fn secs(d: Duration) -> i64 {
+    i64::try_from(d.as_secs()).unwrap_or(i64::MAX).max(1)
+}
+
+/// Prunes the ended windows at most once every [`PRUNE_EVERY`] seconds per process.
+#[derive(Default)]
+struct Pruner(AtomicI64);
+
+impl Pruner {
+    fn maybe(&self, conn: &mut DbConn, now: i64) -> QueryResult<()> {
+        let last = self.0.load(Ordering::Relaxed);
+        if now - last >= PRUNE_EVERY
+            && self
+                .0
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            counters::prune(conn, now)?;
+        }
+        Ok(())
     }
 }
 
 /// A counter per key over fixed windows, e.g. registrations per client address.
 pub struct WindowLimiter {
     max: u32,
-    window: Duration,
-    entries: Mutex<HashMap<String, Counter>>,
+    window: i64,
+    pruner: Pruner,
 }
 
 impl WindowLimiter {
     pub fn new(max: u32, window: Duration) -> Self {
         WindowLimiter {
             max,
-            window,
-            entries: Mutex::new(HashMap::new()),
+            window: secs(window),
+            pruner: Pruner::default(),
         }
     }
 
-    /// Counts one event for `key`, or refuses it when the window is full.
-    pub fn hit(&self, key: &str, now: Instant) -> Result<(), RetryAfter> {
-        let mut entries = lock(&self.entries);
-        if entries.len() > SWEEP_ABOVE {
-            entries.retain(|_, c| !c.expired(now, self.window));
+    /// Counts one event for `key` at `now` (Unix seconds), or refuses it when the window is
+    /// full (counting nothing).
+    pub fn hit(&self, conn: &mut DbConn, key: &str, now: i64) -> QueryResult<Verdict<()>> {
+        self.pruner.maybe(conn, now)?;
+        let slot = Slot::at("register", key, now, self.window);
+        if counters::raise(conn, &slot)? > self.max {
+            counters::lower(conn, &slot)?;
+            return Ok(Err(RetryAfter(slot.remaining(now))));
         }
-        let counter = entries
-            .entry(key.to_owned())
-            .or_insert_with(|| Counter::new(now));
-        counter.roll(now, self.window);
-        if counter.failures >= self.max {
-            return Err(counter.remaining(now, self.window));
-        }
-        counter.failures += 1;
-        Ok(())
+        Ok(Ok(()))
     }
 }
 
 /// The numbers of the login policy.
 #[derive(Debug, Clone, Copy)]
 pub struct LoginPolicy {
-    /// Failures of one pair before it is locked.
+    /// Failures of one pair in `lock_window` before it is locked until the window ends.
     pub free_failures: u32,
-    /// First lock; each further failure doubles it.
-    pub base_lock: Duration,
-    pub max_lock: Duration,
+    pub lock_window: Duration,
     /// Failures per window for one username (from addresses that failed for it) and for one
     /// address (over all usernames).
     pub user_failures: u32,
     pub addr_failures: u32,
     pub window: Duration,
-    /// A quiet pair is forgotten after this long.
-    pub forget_after: Duration,
 }
 
 impl Default for LoginPolicy {
     fn default() -> Self {
         LoginPolicy {
             free_failures: 5,
-            base_lock: Duration::from_secs(30),
-            max_lock: Duration::from_secs(3600),
+            lock_window: Duration::from_secs(900),
             user_failures: 100,
             addr_failures: 100,
             window: Duration::from_secs(3600),
-            forget_after: Duration::from_secs(24 * 3600),
         }
     }
 }
 
-#[derive(Debug)]
-struct Counter {
-    failures: u32,
-    pending: u32,
-    since: Instant,
+/// A reserved login attempt: the three counters it raised. Settle it with its outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reservation {
+    pair: Slot,
+    user: Slot,
+    addr: Slot,
 }
 
-impl Counter {
-    fn new(now: Instant) -> Self {
-        Counter {
-            failures: 0,
-            pending: 0,
-            since: now,
-        }
-    }
-
-    fn roll(&mut self, now: Instant, window: Duration) {
-        if now.saturating_duration_since(self.since) >= window {
-            self.failures = 0;
-            self.since = now;
-        }
-    }
-
-    fn remaining(&self, now: Instant, window: Duration) -> RetryAfter {
-        RetryAfter::of(window.saturating_sub(now.saturating_duration_since(self.since)))
-    }
-
-    fn expired(&self, now: Instant, window: Duration) -> bool {
-        self.pending == 0 && now.saturating_duration_since(self.since) >= window
-    }
-}
-
-#[derive(Debug)]
-struct Pair {
-    failures: u32,
-    pending: u32,
-    locked_until: Option<Instant>,
-    last: Instant,
-}
-
-#[derive(Default)]
-struct State {
-    pairs: HashMap<(String, String), Pair>,
-    users: HashMap<String, Counter>,
-    addrs: HashMap<String, Counter>,
+/// How a reserved attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The password was right: the pair's failures are forgotten.
+    Succeeded,
+    /// The password was wrong: the reservation stays counted as a failure.
+    Failed,
+    /// The password was never checked: the reservation is given back.
+    Abandoned,
 }
 
 pub struct LoginLimiter {
     policy: LoginPolicy,
-    state: Mutex<State>,
+    pruner: Pruner,
 }
 
-/// A reserved login attempt; report its outcome, or drop it when the password was never
-/// checked (the reservation is then given back).
-pub struct Attempt<'a> {
-    limiter: &'a LoginLimiter,
-    user: String,
-    addr: String,
-    settled: bool,
-}
-
-enum Outcome {
-    Succeeded,
-    Failed,
-    Abandoned,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
+/// The key of a (username, address) pair; addresses hold no space.
+fn pair_key(user: &str, addr: &str) -> String {
+    format!("{addr} {user}")
 }
 
 impl LoginLimiter {
     pub fn new(policy: LoginPolicy) -> Self {
         LoginLimiter {
             policy,
-            state: Mutex::new(State::default()),
+            pruner: Pruner::default(),
         }
     }
 
-    /// Reserves an attempt of `user` (its key) from `addr`, or says how long to wait.
-    pub fn begin(&self, user: &str, addr: &str, now: Instant) -> Result<Attempt<'_>, RetryAfter> {
+    /// Reserves an attempt of `user` (its key) from `addr` at `now` (Unix seconds), or says
+    /// how long to wait. A refused attempt leaves every count as it was.
+    pub fn begin(
+        &self,
+        conn: &mut DbConn,
+        user: &str,
+        addr: &str,
+        now: i64,
+    ) -> QueryResult<Verdict<Reservation>> {
         let p = self.policy;
-        let mut guard = lock(&self.state);
-        if guard.pairs.len() + guard.users.len() + guard.addrs.len() > SWEEP_ABOVE {
-            self.sweep(&mut guard, now);
+        self.pruner.maybe(conn, now)?;
+        let window = secs(p.window);
+        // The address's own limit first, so that a refused request stores nothing new.
+        let by_addr = Slot::at("addr", addr, now, window);
+        if counters::raise(conn, &by_addr)? > p.addr_failures {
+            return give_back(conn, &[&by_addr], now);
         }
-        let State {
-            pairs,
-            users,
-            addrs,
-        } = &mut *guard;
-        // The address's own limit first, so that a refused request stores nothing.
-        if let Some(by_addr) = addrs.get_mut(addr) {
-            by_addr.roll(now, p.window);
-            if by_addr.failures + by_addr.pending >= p.addr_failures {
-                return Err(by_addr.remaining(now, p.window));
-            }
+        let pair = Slot::at("pair", &pair_key(user, addr), now, secs(p.lock_window));
+        let pair_count = counters::raise(conn, &pair)?;
+        if pair_count > p.free_failures {
+            return give_back(conn, &[&pair, &by_addr], now);
         }
-        let pair_key = (user.to_owned(), addr.to_owned());
-        let pair = pairs.entry(pair_key).or_insert_with(|| Pair {
-            failures: 0,
-            pending: 0,
-            locked_until: None,
-            last: now,
-        });
-        if let Some(until) = pair.locked_until.filter(|u| *u > now) {
-            return Err(RetryAfter::of(until - now));
+        let by_user = Slot::at("user", user, now, window);
+        if counters::raise(conn, &by_user)? > p.user_failures && pair_count > 1 {
+            return give_back(conn, &[&by_user, &pair, &by_addr], now);
         }
-        // Only the guesses left before the lock may be checked at once (at least one).
-        if pair.pending >= p.free_failures.saturating_sub(pair.failures).max(1) {
-            return Err(RetryAfter(1));
-        }
-        let by_user = users
-            .entry(user.to_owned())
-            .or_insert_with(|| Counter::new(now));
-        by_user.roll(now, p.window);
-        if pair.failures > 0 && by_user.failures + by_user.pending >= p.user_failures {
-            return Err(by_user.remaining(now, p.window));
-        }
-        let by_addr = addrs
-            .entry(addr.to_owned())
-            .or_insert_with(|| Counter::new(now));
-        by_addr.roll(now, p.window);
-        if by_addr.failures + by_addr.pending >= p.addr_failures {
-            return Err(by_addr.remaining(now, p.window));
-        }
-        pair.pending += 1;
-        by_user.pending += 1;
-        by_addr.pending += 1;
-        Ok(Attempt {
-            limiter: self,
-            user: user.to_owned(),
-            addr: addr.to_owned(),
-            settled: false,
-        })
+        Ok(Ok(Reservation {
+            pair,
+            user: by_user,
+            addr: by_addr,
+        }))
     }
 
-    fn settle(&self, user: &str, addr: &str, outcome: Outcome, now: Instant) {
-        let p = self.policy;
-        let mut guard = lock(&self.state);
-        let State {
-            pairs,
-            users,
-            addrs,
-        } = &mut *guard;
-        let failed = matches!(outcome, Outcome::Failed);
-        for (map, key) in [(&mut *users, user), (&mut *addrs, addr)] {
-            if let Some(c) = map.get_mut(key) {
-                c.pending = c.pending.saturating_sub(1);
-                if failed {
-                    c.roll(now, p.window);
-                    c.failures += 1;
-                }
-            }
-        }
-        let pair_key = (user.to_owned(), addr.to_owned());
-        let Some(pair) = pairs.get_mut(&pair_key) else {
-            return;
-        };
-        pair.pending = pair.pending.saturating_sub(1);
-        pair.last = now;
+    /// Settles a reservation: a failure stays counted; a success forgets the pair and gives
+    /// back the wider counts; an abandoned attempt gives everything back.
+    pub fn settle(conn: &mut DbConn, r: &Reservation, outcome: Outcome) -> QueryResult<()> {
         match outcome {
+            Outcome::Failed => Ok(()),
             Outcome::Succeeded => {
-                pair.failures = 0;
-                pair.locked_until = None;
+                counters::clear(conn, r.pair.scope, &r.pair.key)?;
+                counters::lower(conn, &r.user)?;
+                counters::lower(conn, &r.addr)
             }
-            Outcome::Failed => {
-                pair.failures += 1;
-                if pair.failures >= p.free_failures {
-                    let doublings = (pair.failures - p.free_failures).min(20);
-                    let lock_for = p.base_lock.saturating_mul(1 << doublings).min(p.max_lock);
-                    pair.locked_until = Some(now + lock_for);
+            Outcome::Abandoned => {
+                for slot in [&r.pair, &r.user, &r.addr] {
+                    counters::lower(conn, slot)?;
                 }
+                Ok(())
             }
-            Outcome::Abandoned => {}
         }
-        if pair.pending == 0 && pair.failures == 0 {
-            pairs.remove(&pair_key);
-        }
-    }
-
-    fn sweep(&self, state: &mut State, now: Instant) {
-        let p = self.policy;
-        state.pairs.retain(|_, pair| {
-            pair.pending > 0
-                || pair.locked_until.is_some_and(|u| u > now)
-                || now.saturating_duration_since(pair.last) < p.forget_after
-        });
-        state.users.retain(|_, c| !c.expired(now, p.window));
-        state.addrs.retain(|_, c| !c.expired(now, p.window));
     }
 }
 
-impl Attempt<'_> {
-    pub fn succeeded(mut self, now: Instant) {
-        self.settled = true;
-        self.limiter
-            .settle(&self.user, &self.addr, Outcome::Succeeded, now);
+/// Takes back what a refused attempt raised; the first slot is the limit that refused it.
+fn give_back<T>(conn: &mut DbConn, raised: &[&Slot], now: i64) -> QueryResult<Verdict<T>> {
+    for slot in raised {
+        counters::lower(conn, slot)?;
     }
-
-    pub fn failed(mut self, now: Instant) {
-        self.settled = true;
-        self.limiter
-            .settle(&self.user, &self.addr, Outcome::Failed, now);
-    }
-}
-
-impl Drop for Attempt<'_> {
-    fn drop(&mut self) {
-        if !self.settled {
-            self.limiter
-                .settle(&self.user, &self.addr, Outcome::Abandoned, Instant::now());
-        }
-    }
+    Ok(Err(RetryAfter(raised[0].remaining(now))))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::{Db, DbUrl};
 
-    fn fail(l: &LoginLimiter, user: &str, addr: &str, now: Instant) -> Result<(), RetryAfter> {
-        l.begin(user, addr, now).map(|a| a.failed(now))
+    fn db() -> (tempfile::TempDir, Db) {
+        let tmp = tempfile::tempdir().unwrap();
+        let db = Db::connect(&DbUrl::Sqlite(tmp.path().join("limits.db")), 2).unwrap();
+        db.migrate().unwrap();
+        (tmp, db)
     }
 
+    fn fail(l: &LoginLimiter, c: &mut DbConn, user: &str, addr: &str, now: i64) -> Verdict<()> {
+        let r = l.begin(c, user, addr, now).unwrap()?;
+        LoginLimiter::settle(c, &r, Outcome::Failed).unwrap();
+        Ok(())
+    }
+
+    const T0: i64 = 1_800_000_000; // a multiple of 900 and of 3600
+
     #[test]
-    fn a_pair_locks_with_doubling_and_other_addresses_are_untouched() {
+    fn a_pair_locks_until_its_window_ends_and_other_addresses_are_untouched() {
+        let (_tmp, db) = db();
+        let c = &mut *db.get().unwrap();
         let l = LoginLimiter::new(LoginPolicy::default());
-        let t0 = Instant::now();
         for _ in 0..5 {
-            fail(&l, "admin", "1.1.1.1", t0).unwrap();
+            fail(&l, c, "admin", "1.1.1.1", T0).unwrap();
         }
-        assert_eq!(fail(&l, "admin", "1.1.1.1", t0), Err(RetryAfter(30)));
+        assert_eq!(
+            fail(&l, c, "admin", "1.1.1.1", T0 + 100),
+            Err(RetryAfter(800))
+        );
         // The owner elsewhere still gets in.
-        l.begin("admin", "2.2.2.2", t0).unwrap().succeeded(t0);
-        let t1 = t0 + Duration::from_secs(31);
-        fail(&l, "admin", "1.1.1.1", t1).unwrap();
-        assert_eq!(fail(&l, "admin", "1.1.1.1", t1), Err(RetryAfter(60)));
-        let t2 = t1 + Duration::from_secs(61);
-        fail(&l, "admin", "1.1.1.1", t2).unwrap();
-        assert_eq!(fail(&l, "admin", "1.1.1.1", t2), Err(RetryAfter(120)));
+        let r = l.begin(c, "admin", "2.2.2.2", T0).unwrap().unwrap();
+        LoginLimiter::settle(c, &r, Outcome::Succeeded).unwrap();
+        // The next window starts afresh.
+        fail(&l, c, "admin", "1.1.1.1", T0 + 900).unwrap();
     }
 
     #[test]
     fn a_blocked_address_stores_nothing_for_the_names_it_tries() {
+        let (_tmp, db) = db();
+        let c = &mut *db.get().unwrap();
         let l = LoginLimiter::new(LoginPolicy::default());
-        let t0 = Instant::now();
-        let p = LoginPolicy::default();
-        for i in 0..p.addr_failures {
-            fail(&l, &format!("user{}", i / 4), "6.6.6.6", t0).unwrap();
+        for i in 0..100 {
+            fail(&l, c, &format!("user{}", i / 4), "6.6.6.6", T0).unwrap();
         }
-        let sizes = |l: &LoginLimiter| {
-            let s = lock(&l.state);
-            (s.pairs.len(), s.users.len(), s.addrs.len())
-        };
-        let before = sizes(&l);
-        for i in 0..1000 {
-            assert!(l.begin(&format!("new{i}"), "6.6.6.6", t0).is_err());
+        for i in 0..50 {
+            assert!(l
+                .begin(c, &format!("new{i}"), "6.6.6.6", T0)
+                .unwrap()
+                .is_err());
         }
-        assert_eq!(
-            sizes(&l),
-            before,
-            "refused attempts leave no entries behind"
-        );
+        let addr = Slot::at("addr", "6.6.6.6", T0, 3600);
+        assert_eq!(counters::count(c, &addr).unwrap(), 100);
+        let pair = Slot::at("pair", &pair_key("new0", "6.6.6.6"), T0, 900);
+        assert_eq!(counters::count(c, &pair).unwrap(), 0);
+        let user = Slot::at("user", "new0", T0, 3600);
+        assert_eq!(counters::count(c, &user).unwrap(), 0);
     }
 
     #[test]
-    fn reservations_are_counted_before_the_outcome() {
+    fn reservations_are_counted_before_the_outcome_and_given_back() {
+        let (_tmp, db) = db();
+        let c = &mut *db.get().unwrap();
         let l = LoginLimiter::new(LoginPolicy::default());
-        let t0 = Instant::now();
-        let held: Vec<_> = (0..5).map(|_| l.begin("u", "a", t0).unwrap()).collect();
-        assert_eq!(l.begin("u", "a", t0).err(), Some(RetryAfter(1)));
-        drop(held); // never checked: given back
-        let a = l.begin("u", "a", t0).unwrap();
-        a.succeeded(t0);
-        assert!(l.begin("u", "a", t0).is_ok());
+        let held: Vec<_> = (0..5)
+            .map(|_| l.begin(c, "u", "a", T0).unwrap().unwrap())
+            .collect();
+        assert_eq!(
+            l.begin(c, "u", "a", T0).unwrap().err(),
+            Some(RetryAfter(900))
+        );
+        for r in &held {
+            LoginLimiter::settle(c, r, Outcome::Abandoned).unwrap();
+        }
+        let r = l.begin(c, "u", "a", T0).unwrap().unwrap();
+        LoginLimiter::settle(c, &r, Outcome::Succeeded).unwrap();
+        for _ in 0..5 {
+            fail(&l, c, "u", "a", T0).unwrap();
+        }
     }
 
     #[test]
     fn a_sprayed_username_only_accepts_addresses_that_have_not_failed() {
-        let policy = LoginPolicy {
+        let (_tmp, db) = db();
+        let c = &mut *db.get().unwrap();
+        let l = LoginLimiter::new(LoginPolicy {
             user_failures: 3,
             ..LoginPolicy::default()
-        };
-        let l = LoginLimiter::new(policy);
-        let t0 = Instant::now();
+        });
         for addr in ["a1", "a2", "a3"] {
-            fail(&l, "admin", addr, t0).unwrap();
+            fail(&l, c, "admin", addr, T0).unwrap();
         }
-        assert_eq!(fail(&l, "admin", "a1", t0), Err(RetryAfter(3600)));
-        assert!(l.begin("admin", "fresh", t0).is_ok());
-        let later = t0 + Duration::from_secs(3601);
-        assert!(l.begin("admin", "a1", later).is_ok());
+        assert_eq!(fail(&l, c, "admin", "a1", T0), Err(RetryAfter(3600)));
+        assert!(l.begin(c, "admin", "fresh", T0).unwrap().is_ok());
+        assert!(l.begin(c, "admin", "a1", T0 + 3600).unwrap().is_ok());
     }
 
     #[test]
     fn an_address_spraying_usernames_is_stopped() {
-        let policy = LoginPolicy {
+        let (_tmp, db) = db();
+        let c = &mut *db.get().unwrap();
+        let l = LoginLimiter::new(LoginPolicy {
             addr_failures: 3,
             ..LoginPolicy::default()
-        };
-        let l = LoginLimiter::new(policy);
-        let t0 = Instant::now();
+        });
         for user in ["u1", "u2", "u3"] {
-            fail(&l, user, "a", t0).unwrap();
+            fail(&l, c, user, "a", T0).unwrap();
         }
-        assert!(fail(&l, "u4", "a", t0).is_err());
-        assert!(l.begin("u4", "b", t0).is_ok());
+        assert!(fail(&l, c, "u4", "a", T0).is_err());
+        assert!(l.begin(c, "u4", "b", T0).unwrap().is_ok());
     }
 
     #[test]
-    fn the_window_limiter_refuses_past_its_maximum() {
+    fn the_window_limiter_refuses_past_its_maximum_and_old_windows_are_pruned() {
+        let (_tmp, db) = db();
+        let c = &mut *db.get().unwrap();
         let l = WindowLimiter::new(2, Duration::from_secs(600));
-        let t0 = Instant::now();
-        assert!(l.hit("a", t0).is_ok());
-        assert!(l.hit("a", t0).is_ok());
-        assert_eq!(l.hit("a", t0), Err(RetryAfter(600)));
-        assert!(l.hit("b", t0).is_ok());
-        assert!(l.hit("a", t0 + Duration::from_secs(600)).is_ok());
+        assert_eq!(l.hit(c, "a", T0).unwrap(), Ok(()));
+        assert_eq!(l.hit(c, "a", T0).unwrap(), Ok(()));
+        assert_eq!(l.hit(c, "a", T0).unwrap(), Err(RetryAfter(600)));
+        assert_eq!(l.hit(c, "b", T0).unwrap(), Ok(()));
+        assert_eq!(l.hit(c, "a", T0 + 600).unwrap(), Ok(()));
+        // The window that ended at T0 + 600 was pruned by that hit.
+        let old = Slot::at("register", "a", T0, 600);
+        assert_eq!(counters::count(c, &old).unwrap(), 0);
+        let new = Slot::at("register", "a", T0 + 600, 600);
+        assert_eq!(counters::count(c, &new).unwrap(), 1);
     }
 }

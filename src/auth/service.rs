@@ -3,15 +3,16 @@
 //! [`HashGate`] and answers with the service's errors.
 
 use chrono::{DateTime, Utc};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::error::{AccountError, AccountResult, Limit, Problems};
 use super::events::{self, EventKind, UserEvent};
 use super::gate::{self, GateError, HashGate};
+use super::limits::Limits;
 use super::new_user::password_problem;
 use super::password::Hasher;
-use super::ratelimit::{LoginLimiter, LoginPolicy, RetryAfter, WindowLimiter};
-use super::user::{self, CreatedBy};
+use super::ratelimit::{LoginPolicy, Outcome};
+use super::user::{self, CreatedBy, UserRow};
 use super::username::LoginName;
 use super::{NewUser, Role, User};
 use crate::db::Db;
@@ -45,8 +46,7 @@ pub struct Accounts {
     hasher: Hasher,
     dummy_hash: String,
     gate: HashGate,
-    logins: LoginLimiter,
-    registrations: WindowLimiter,
+    limits: Limits,
 }
 
 fn busy(e: GateError) -> AccountError {
@@ -56,10 +56,6 @@ fn busy(e: GateError) -> AccountError {
         },
         GateError::Task(cause) => AccountError::internal(cause),
     }
-}
-
-fn too_many(limit: Limit) -> impl FnOnce(RetryAfter) -> AccountError {
-    move |RetryAfter(retry_after)| AccountError::TooMany { limit, retry_after }
 }
 
 fn login_failed() -> AccountError {
@@ -95,8 +91,11 @@ impl Accounts {
             dummy_hash,
             hasher,
             gate: HashGate::new(settings.hash_concurrency, settings.hash_wait)?,
-            logins: LoginLimiter::new(settings.login),
-            registrations: WindowLimiter::new(settings.register_limit, settings.register_window),
+            limits: Limits::new(
+                settings.login,
+                settings.register_limit,
+                settings.register_window,
+            ),
         })
     }
 
@@ -125,9 +124,7 @@ impl Accounts {
     /// A merchant registering from `addr`.
     pub async fn register(&self, db: &Db, new: NewUser, addr: &str) -> AccountResult<User> {
         let new = new.validate()?;
-        self.registrations
-            .hit(addr, Instant::now())
-            .map_err(too_many(Limit::Registrations))?;
+        self.limits.registration(db, addr).await?;
         if new.username.is_reserved() {
             return Err(username_taken());
         }
@@ -165,12 +162,32 @@ impl Accounts {
         addr: &str,
     ) -> AccountResult<User> {
         let name = LoginName::parse(&username);
-        // Text no name can match is still counted, under a key no name has.
-        let key = name.as_ref().map_or("\u{0}", LoginName::key).to_owned();
-        let attempt = self
-            .logins
-            .begin(&key, addr, Instant::now())
-            .map_err(too_many(Limit::Logins))?;
+        // Text no name can match is still counted, under a key no name has (the empty one).
+        let key = name.as_ref().map_or("", LoginName::key).to_owned();
+        let attempt = self.limits.begin(db, key, addr, Limit::Logins).await?;
+        let checked = self.check_login(db, name, password).await;
+        attempt
+            .settle(match &checked {
+                Ok(Some(_)) => Outcome::Succeeded,
+                Ok(None) => Outcome::Failed,
+                Err(_) => Outcome::Abandoned,
+            })
+            .await?;
+        match checked? {
+            Some(row) if row.disabled => Err(AccountError::Disabled),
+            Some(row) => User::try_from(row),
+            None => Err(login_failed()),
+        }
+    }
+
+    /// The row of `name` if `password` is its password; `None` otherwise. An unknown user
+    /// costs the same one verification as a known one.
+    async fn check_login(
+        &self,
+        db: &Db,
+        name: Option<LoginName>,
+        password: String,
+    ) -> AccountResult<Option<UserRow>> {
         let row = db
             .run(move |conn| match name {
                 Some(name) => user::find_by_username(conn, &name),
@@ -181,19 +198,7 @@ impl Accounts {
             .as_ref()
             .map_or_else(|| self.dummy_hash.clone(), |r| r.password_hash.clone());
         let matches = self.verify(password, hash).await?;
-        match row.filter(|_| matches) {
-            Some(row) => {
-                attempt.succeeded(Instant::now());
-                if row.disabled {
-                    return Err(AccountError::Disabled);
-                }
-                User::try_from(row)
-            }
-            None => {
-                attempt.failed(Instant::now());
-                Err(login_failed())
-            }
-        }
+        Ok(row.filter(|_| matches))
     }
 
     /// The signed-in user replacing their own password (which clears a forced change).
@@ -214,25 +219,36 @@ impl Accounts {
             .map(|n| n.key().to_owned())
             .unwrap_or_default();
         let attempt = self
-            .logins
-            .begin(&key, addr, Instant::now())
-            .map_err(too_many(Limit::PasswordChecks))?;
-        let id = me.id.clone();
-        let row = db
-            .run(move |conn| user::find_row(conn, &id))
-            .await?
-            .ok_or(AccountError::Unauthorized)?;
-        if !self.verify(current, row.password_hash).await? {
-            attempt.failed(Instant::now());
+            .limits
+            .begin(db, key, addr, Limit::PasswordChecks)
+            .await?;
+        let checked = self.check_current(db, &me.id, current).await;
+        attempt
+            .settle(match &checked {
+                Ok(true) => Outcome::Succeeded,
+                Ok(false) => Outcome::Failed,
+                Err(_) => Outcome::Abandoned,
+            })
+            .await?;
+        if !checked? {
             return Err(AccountError::WrongPassword);
         }
-        attempt.succeeded(Instant::now());
         let hash = self.hash(new).await?;
         let id = me.id.clone();
         db.run(move |conn| {
             user::set_password(conn, &id, &hash, &id, EventKind::PasswordChanged, now)
         })
         .await
+    }
+
+    /// Whether `current` is the password of the user `id`.
+    async fn check_current(&self, db: &Db, id: &str, current: String) -> AccountResult<bool> {
+        let id = id.to_owned();
+        let row = db
+            .run(move |conn| user::find_row(conn, &id))
+            .await?
+            .ok_or(AccountError::Unauthorized)?;
+        self.verify(current, row.password_hash).await
     }
 
     /// An admin setting a new password for `id`; the user must change it at next login.

@@ -222,8 +222,12 @@ pub fn ensure_admin(
         phone: None,
     }
     .validate()?;
-    create_user(conn, &new, Role::Admin, hash, CreatedBy::System)?;
-    Ok(generated)
+    match create_user(conn, &new, Role::Admin, hash, CreatedBy::System) {
+        Ok(_) => Ok(generated),
+        // Another replica starting at the same moment created it first.
+        Err(AccountError::UsernameTaken) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 pub fn random_password() -> String {

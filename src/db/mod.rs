@@ -2,18 +2,16 @@
 //! a pool, the embedded migrations of both backends and the transaction helpers. It knows no
 //! domain rule.
 
+pub mod counters;
+mod migrate;
 pub mod schema;
 pub mod text_enum;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
-use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use std::path::PathBuf;
 use std::time::Duration;
-
-const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
-const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
 /// The pool could not hand out a connection, the blocking pool could not run the work, or a
 /// query failed.
@@ -159,23 +157,6 @@ impl Db {
         self.backend
     }
 
-    /// Runs the embedded migrations of this backend.
-    pub fn migrate(&self) -> Result<Vec<String>, String> {
-        let mut conn = self
-            .pool
-            .get()
-            .map_err(|e| format!("cannot connect to the database: {e}"))?;
-        let migrations = match &*conn {
-            DbConn::Sqlite(_) => SQLITE_MIGRATIONS,
-            DbConn::Postgres(_) => POSTGRES_MIGRATIONS,
-        };
-        let applied = match &mut *conn {
-            DbConn::Sqlite(c) => c.run_pending_migrations(migrations).map(versions),
-            DbConn::Postgres(c) => c.run_pending_migrations(migrations).map(versions),
-        };
-        applied.map_err(|e| format!("migration failed: {e}"))
-    }
-
     /// Whether the database answers `SELECT 1` on a pooled connection within `timeout`
     /// (blocking: the readiness probe runs it off the async workers).
     pub fn ping(&self, timeout: Duration) -> Result<(), String> {
@@ -218,10 +199,6 @@ impl Db {
         .await
         .map_err(|e| DbError::Blocking(e.to_string()))?
     }
-}
-
-fn versions(v: Vec<diesel::migration::MigrationVersion<'_>>) -> Vec<String> {
-    v.into_iter().map(|m| m.to_string()).collect()
 }
 
 /// A write transaction. On SQLite it begins `IMMEDIATE`, so two writers queue on the lock
@@ -309,7 +286,7 @@ pub fn bump_count(
 }
 
 /// `?` placeholders numbered for PostgreSQL (`$1`, `$2`, …).
-fn postgres_placeholders(sql: &str) -> String {
+pub(crate) fn postgres_placeholders(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len() + 8);
     let mut n = 0;
     for c in sql.chars() {

@@ -8,6 +8,7 @@ use futures_util::future::LocalBoxFuture;
 use futures_util::{Stream, StreamExt};
 use std::task::Poll;
 
+use super::client_ip::TrustedProxies;
 use super::middleware::BodyEnded;
 use super::AppState;
 use crate::auth::{self, Role, User};
@@ -91,12 +92,22 @@ impl AuthUser {
     }
 }
 
-/// The address a request came from, for login limits (the direct peer, never a header a
-/// client can forge).
+/// The address a request came from, for login limits: the direct peer, or behind a trusted
+/// proxy what it forwarded (see [`TrustedProxies`]); never a header a client can forge.
 pub fn client_addr(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    let Some(peer) = req.peer_addr().map(|a| a.ip()) else {
+        return "unknown".into();
+    };
+    let Some(proxies) = req.app_data::<web::Data<TrustedProxies>>() else {
+        return peer.to_canonical().to_string();
+    };
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect();
+    proxies.client(peer, &forwarded).to_string()
 }
 
 /// A multipart submission: the JSON parts by name and the design files.

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod applications;
 pub mod calendar;
+pub mod client_ip;
 pub mod disposition;
 pub mod documents;
 pub mod extract;

@@ -100,6 +100,9 @@ pub fn fresh_postgres() -> (String, PgDatabase) {
 }
 
 pub fn test_config(data_dir: &Path, database: DbUrl) -> Config {
+    // Several replicas share one key: PostgreSQL refuses to start without it.
+    let signing_key = matches!(database, DbUrl::Postgres(_))
+        .then(|| "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".to_owned());
     Config {
         bind: "127.0.0.1:0".into(),
         database,
@@ -131,11 +134,13 @@ pub fn test_config(data_dir: &Path, database: DbUrl) -> Config {
         },
         office_name: "奈曼旗民族事务委员会".into(),
         public_url: "http://127.0.0.1:8080".into(),
-        signing_key: None,
+        signing_key,
         exact_total_limit: 10_000,
         shutdown_grace: std::time::Duration::from_secs(30),
         log_format: signboard::config::LogFormat::Text,
         metrics_token: None,
+        trusted_proxies: Vec::new(),
+        migrate_on_start: true,
     }
 }
 
