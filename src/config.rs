@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use crate::auth::service::AccountSettings;
 use crate::db::DbUrl;
 use crate::notify::{NotifySettings, Webhook};
+use crate::storage::{StorageConfig, StorageUrl};
 
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
@@ -114,6 +115,26 @@ pub struct Settings {
     /// kept in the data dir (mode 0600) when absent.
     #[arg(long, env = "SIGNBOARD_SIGNING_KEY", hide_env_values = true)]
     pub signing_key: Option<String>,
+    /// Where uploads are kept: `file://DIR` (default: `files` in the data dir) or
+    /// `s3://BUCKET/PREFIX`.
+    #[arg(long, env = "SIGNBOARD_STORAGE_URL")]
+    pub storage_url: Option<String>,
+    /// The S3 endpoint, e.g. `http://127.0.0.1:9000` (default: AWS); keys come from
+    /// AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+    #[arg(long, env = "SIGNBOARD_S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+    /// The S3 region (default: AWS_REGION, else us-east-1).
+    #[arg(long, env = "SIGNBOARD_S3_REGION")]
+    pub s3_region: Option<String>,
+    /// Path-style S3 addressing (ENDPOINT/BUCKET/KEY), as MinIO and moto expect.
+    #[arg(
+        long,
+        env = "SIGNBOARD_S3_PATH_STYLE",
+        default_value = "false",
+        action = clap::ArgAction::Set,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub s3_path_style: bool,
 }
 
 /// Settings checked and turned into values the service uses.
@@ -154,6 +175,8 @@ pub struct Config {
     pub public_url: String,
     /// The Ed25519 seed of the verification records (base64url); `None`: the data dir's.
     pub signing_key: Option<String>,
+    /// The object store of uploads.
+    pub storage: StorageConfig,
 }
 
 impl Settings {
@@ -171,6 +194,7 @@ impl Settings {
             }
         }
         let notify = self.notify_settings()?;
+        let storage = self.storage_config()?;
         Ok(Config {
             bind: self.bind,
             database,
@@ -204,6 +228,22 @@ impl Settings {
             public_url: self.public_url.trim_end_matches('/').to_owned(),
             signing_key: self.signing_key.filter(|s| !s.is_empty()),
             notify,
+            storage,
+        })
+    }
+
+    fn storage_config(&self) -> Result<StorageConfig, String> {
+        let url = match self.storage_url.as_deref().filter(|u| !u.trim().is_empty()) {
+            Some(url) => Some(StorageUrl::parse(url)?),
+            None => None,
+        };
+        let nonempty = |s: &Option<String>| s.clone().filter(|s| !s.trim().is_empty());
+        Ok(StorageConfig {
+            url,
+            s3_endpoint: nonempty(&self.s3_endpoint),
+            s3_region: nonempty(&self.s3_region),
+            s3_path_style: self.s3_path_style,
+            ..StorageConfig::default()
         })
     }
 

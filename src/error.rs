@@ -105,6 +105,8 @@ error_codes! {
     // 503
     ServiceUnavailable,
     ServiceBusy,
+    /// The object store of uploads cannot be reached.
+    StorageUnavailable,
 }
 
 impl ErrorCode {
@@ -153,7 +155,9 @@ impl ErrorCode {
             InvalidTerm | InvalidImport => StatusCode::UNPROCESSABLE_ENTITY,
             TooManyAttempts | TooManyRegistrations => StatusCode::TOO_MANY_REQUESTS,
             InternalError => StatusCode::INTERNAL_SERVER_ERROR,
-            ServiceUnavailable | ServiceBusy => StatusCode::SERVICE_UNAVAILABLE,
+            ServiceUnavailable | ServiceBusy | StorageUnavailable => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
         }
     }
 
@@ -215,6 +219,7 @@ impl ErrorCode {
             InternalError => "服务器内部错误，请稍后再试",
             ServiceUnavailable => "服务繁忙，请稍后再试",
             ServiceBusy => "服务器正忙，请稍后再试",
+            StorageUnavailable => "文件存储暂时无法访问，请稍后再试",
         }
     }
 
@@ -374,6 +379,13 @@ impl AppError {
     /// The pool could not hand out a connection in time.
     pub fn pool(cause: impl Into<Cause>) -> Self {
         let mut e = Self::new(ErrorCode::ServiceUnavailable);
+        e.cause = Some(cause.into());
+        e
+    }
+
+    /// The object store of uploads did not answer: 503, the cause logged.
+    pub fn storage(cause: impl Into<Cause>) -> Self {
+        let mut e = Self::new(ErrorCode::StorageUnavailable).with_retry_after(5);
         e.cause = Some(cause.into());
         e
     }

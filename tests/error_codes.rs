@@ -47,6 +47,7 @@ const NAMES: &[&str] = &[
     "route_not_found",
     "service_busy",
     "service_unavailable",
+    "storage_unavailable",
     "too_many_attempts",
     "too_many_files",
     "too_many_pixels",

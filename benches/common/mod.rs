@@ -38,6 +38,7 @@ pub fn config(data: &Path) -> Config {
         office_name: "奈曼旗民族事务委员会".into(),
         public_url: "http://127.0.0.1:8080".into(),
         signing_key: None,
+        storage: Default::default(),
     }
 }
 
@@ -50,17 +51,24 @@ pub struct Served {
 }
 
 pub fn serve_seeded(seed: impl FnOnce(&signboard::db::Db)) -> Served {
+    serve_seeded_tuned(seed, |_| {})
+}
+
+/// Like [`serve_seeded`], with the configuration changed by `tune` first.
+pub fn serve_seeded_tuned(
+    seed: impl FnOnce(&signboard::db::Db),
+    tune: impl FnOnce(&mut Config),
+) -> Served {
     let tmp = tempfile::tempdir().unwrap();
+    let mut config = config(&tmp.path().join("data"));
+    tune(&mut config);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
         .unwrap();
-    let services = signboard::prepare(
-        config(&tmp.path().join("data")),
-        std::sync::Arc::new(signboard::http::SystemClock),
-    )
-    .unwrap();
+    let services =
+        signboard::prepare(config, std::sync::Arc::new(signboard::http::SystemClock)).unwrap();
     seed(&services.state.db);
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

@@ -13,6 +13,7 @@ mod errors;
 mod notify;
 mod notify_process;
 mod notify_receiver;
+mod object_storage;
 mod openapi;
 mod parsing;
 mod rules;
