@@ -92,7 +92,12 @@ fn every_code_has_a_status_and_a_chinese_message() {
         .collect();
     assert_eq!(
         server,
-        ["internal_error", "service_unavailable", "service_busy"]
+        [
+            "internal_error",
+            "service_unavailable",
+            "service_busy",
+            "storage_unavailable"
+        ]
     );
 }
 

@@ -46,7 +46,7 @@ impl StorageUrl {
             return Ok(StorageUrl::Memory);
         }
         Err(format!(
-            "SIGNBOARD_STORAGE_URL {url:?}: use file://DIR or s3://BUCKET/PREFIX"
+            "SIGNBOARD_STORAGE_URL {url:?}: expected file://DIR or s3://BUCKET/PREFIX"
         ))
     }
 }
@@ -122,7 +122,7 @@ pub(crate) fn build(
             std::fs::create_dir_all(dir)
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
             let local = LocalFileSystem::new_with_prefix(dir)
-                .map_err(|e| format!("cannot use {}: {e}", dir.display()))?
+                .map_err(|e| format!("cannot open {}: {e}", dir.display()))?
                 .with_fsync(true);
             Ok(Arc::new(local))
         }
