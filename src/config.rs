@@ -8,6 +8,7 @@ use crate::auth::service::AccountSettings;
 use crate::db::DbUrl;
 use crate::http::client_ip::Cidr;
 use crate::notify::{NotifySettings, Webhook};
+use crate::storage::{StorageConfig, StorageUrl};
 
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
@@ -133,6 +134,26 @@ pub struct Settings {
     /// the client address; none by default (the socket address is used).
     #[arg(long, env = "SIGNBOARD_TRUSTED_PROXIES", default_value = "")]
     pub trusted_proxies: String,
+    /// Where uploads are kept: `file://DIR` (default: `files` in the data dir) or
+    /// `s3://BUCKET/PREFIX`.
+    #[arg(long, env = "SIGNBOARD_STORAGE_URL")]
+    pub storage_url: Option<String>,
+    /// The S3 endpoint, e.g. `http://127.0.0.1:9000` (default: AWS); keys come from
+    /// AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+    #[arg(long, env = "SIGNBOARD_S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+    /// The S3 region (default: AWS_REGION, else us-east-1).
+    #[arg(long, env = "SIGNBOARD_S3_REGION")]
+    pub s3_region: Option<String>,
+    /// Path-style S3 addressing (ENDPOINT/BUCKET/KEY), as MinIO and moto expect.
+    #[arg(
+        long,
+        env = "SIGNBOARD_S3_PATH_STYLE",
+        default_value = "false",
+        action = clap::ArgAction::Set,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub s3_path_style: bool,
 }
 
 /// How log lines are written.
@@ -206,6 +227,8 @@ pub struct Config {
     /// Apply missing migrations at start; `false` (`serve --no-migrate`): refuse to start on a
     /// database that lacks any.
     pub migrate_on_start: bool,
+    /// The object store of uploads.
+    pub storage: StorageConfig,
 }
 
 impl Settings {
@@ -223,6 +246,7 @@ impl Settings {
             }
         }
         let notify = self.notify_settings()?;
+        let storage = self.storage_config()?;
         Ok(Config {
             bind: self.bind,
             database,
@@ -263,6 +287,22 @@ impl Settings {
             trusted_proxies: Cidr::parse_list(&self.trusted_proxies)
                 .map_err(|e| format!("SIGNBOARD_TRUSTED_PROXIES: {e}"))?,
             migrate_on_start: true,
+            storage,
+        })
+    }
+
+    fn storage_config(&self) -> Result<StorageConfig, String> {
+        let url = match self.storage_url.as_deref().filter(|u| !u.trim().is_empty()) {
+            Some(url) => Some(StorageUrl::parse(url)?),
+            None => None,
+        };
+        let nonempty = |s: &Option<String>| s.clone().filter(|s| !s.trim().is_empty());
+        Ok(StorageConfig {
+            url,
+            s3_endpoint: nonempty(&self.s3_endpoint),
+            s3_region: nonempty(&self.s3_region),
+            s3_path_style: self.s3_path_style,
+            ..StorageConfig::default()
         })
     }
 

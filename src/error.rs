@@ -107,6 +107,8 @@ error_codes! {
     ServiceBusy,
     /// The readiness probe: a dependency is unreachable, or the process is shutting down.
     NotReady,
+    /// The object store of uploads cannot be reached.
+    StorageUnavailable,
 }
 
 impl ErrorCode {
@@ -155,7 +157,9 @@ impl ErrorCode {
             InvalidTerm | InvalidImport => StatusCode::UNPROCESSABLE_ENTITY,
             TooManyAttempts | TooManyRegistrations => StatusCode::TOO_MANY_REQUESTS,
             InternalError => StatusCode::INTERNAL_SERVER_ERROR,
-            ServiceUnavailable | ServiceBusy | NotReady => StatusCode::SERVICE_UNAVAILABLE,
+            ServiceUnavailable | ServiceBusy | NotReady | StorageUnavailable => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
         }
     }
 
@@ -218,6 +222,7 @@ impl ErrorCode {
             ServiceUnavailable => "服务繁忙，请稍后再试",
             ServiceBusy => "服务器正忙，请稍后再试",
             NotReady => "服务暂不能接受请求（正在启动、停止或依赖不可用）",
+            StorageUnavailable => "文件存储暂时无法访问，请稍后再试",
         }
     }
 
@@ -377,6 +382,13 @@ impl AppError {
     /// The pool could not hand out a connection in time.
     pub fn pool(cause: impl Into<Cause>) -> Self {
         let mut e = Self::new(ErrorCode::ServiceUnavailable);
+        e.cause = Some(cause.into());
+        e
+    }
+
+    /// The object store of uploads did not answer: 503, the cause logged.
+    pub fn storage(cause: impl Into<Cause>) -> Self {
+        let mut e = Self::new(ErrorCode::StorageUnavailable).with_retry_after(5);
         e.cause = Some(cause.into());
         e
     }

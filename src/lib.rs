@@ -47,7 +47,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::engine::Engine;
 use crate::http::{AppState, Clock, SystemClock};
-use crate::storage::{DecodeBudget, FileStore, SweepReport};
+use crate::storage::{CheckReport, DecodeBudget, FileStore, SweepReport};
 
 /// A start-up failure, with a message that says what to fix.
 #[derive(Debug, thiserror::Error)]
@@ -88,8 +88,8 @@ pub fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<Services, StartE
         None => signing::Seal::load_or_generate(&config.data_dir),
     }
     .map_err(|e| StartError(format!("signing key: {e}")))?;
-    let store = FileStore::open(&config.data_dir)
-        .map_err(|e| StartError(format!("cannot prepare file store: {e}")))?;
+    let store = FileStore::open(&config.storage, &config.data_dir)
+        .map_err(|e| StartError(format!("cannot prepare the file store: {e}")))?;
     let accounts = auth::Accounts::new(hasher, &config.accounts)
         .map_err(|e| StartError(format!("cannot prepare password hashing: {e}")))?;
     let calendar = Arc::new(calendar);
@@ -252,14 +252,25 @@ pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// Removes upload files no row references and stale temporary files, both older than an
-/// hour (see [`storage::sweep`]).
+/// hour (see [`storage::sweep`]). Blocks: for the sweeper's thread and the command line.
 pub fn sweep_files(db: &Db, store: &FileStore) -> SweepReport {
     // A connection per check, never held while waiting for the store: a request holds the
     // store before it takes a connection, so the two never wait for each other.
-    store.sweep(std::time::SystemTime::now(), |sha| {
+    store.block_on(store.sweep(std::time::SystemTime::now(), |sha| {
         let mut conn = db.get()?;
         applications::repo::sha_referenced(&mut conn, sha)
-    })
+    }))
+}
+
+/// Compares the store with the attachment rows: referenced objects missing, objects no row
+/// references (see [`storage::check`]). Blocks: for the command line.
+pub fn check_files(db: &Db, store: &FileStore) -> Result<CheckReport, String> {
+    let mut conn = db.get().map_err(|e| e.to_string())?;
+    let rows = applications::repo::referenced_objects(&mut conn).map_err(|e| e.to_string())?;
+    drop(conn);
+    store
+        .block_on(store.check(&rows))
+        .map_err(|e| e.to_string())
 }
 
 /// Sweeps at start and then every `every`, on a thread of its own, for as long as the

@@ -55,6 +55,9 @@ enum StorageCommand {
     /// Remove upload files no application references and stale temporary files (both older
     /// than an hour) once, and print what was removed.
     Sweep,
+    /// Check that every object an application references is stored, and list the stored
+    /// objects none references; fails when a referenced object is missing.
+    Check,
 }
 
 #[derive(Subcommand)]
@@ -119,34 +122,21 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Backup { to } => {
-            let files = config.data_dir.join("files");
+            // Objects in a bucket are kept by the bucket's versioning, not copied.
+            let files = match config.storage.url_or(&config.data_dir) {
+                signboard::storage::StorageUrl::File(dir) => Some(dir),
+                _ => None,
+            };
             let report = signboard::backup::backup(
                 &config.database,
                 &config.data_dir,
-                Some(files.as_path()),
+                files.as_deref(),
                 &to,
             )?;
             println!("backed up into {}: {report}", to.display());
             Ok(())
         }
-        Command::Storage {
-            command: StorageCommand::Sweep,
-        } => {
-            let db = Db::connect(&config.database, 1)?;
-            db.migrate()?;
-            let store = FileStore::open(&config.data_dir).map_err(|e| {
-                format!(
-                    "cannot open the file store in {}: {e}",
-                    config.data_dir.display()
-                )
-            })?;
-            let report = signboard::sweep_files(&db, &store);
-            println!("{report}");
-            if report.errors > 0 {
-                return Err(format!("{} file(s) could not be handled", report.errors));
-            }
-            Ok(())
-        }
+        Command::Storage { command } => storage(&config, command),
         Command::User {
             command:
                 UserCommand::Add {
@@ -179,4 +169,32 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+fn storage(config: &signboard::config::Config, command: StorageCommand) -> Result<(), String> {
+    let db = Db::connect(&config.database, 1)?;
+    db.migrate()?;
+    let store = FileStore::open(&config.storage, &config.data_dir)
+        .map_err(|e| format!("cannot open the file store: {e}"))?;
+    match command {
+        StorageCommand::Sweep => {
+            let report = signboard::sweep_files(&db, &store);
+            println!("{report}");
+            if report.errors > 0 {
+                return Err(format!("{} file(s) could not be handled", report.errors));
+            }
+        }
+        StorageCommand::Check => {
+            let report = signboard::check_files(&db, &store)?;
+            println!("{report}");
+            if !report.missing.is_empty() {
+                return Err(format!(
+                    "{} referenced object(s) missing from {}",
+                    report.missing.len(),
+                    store.url()
+                ));
+            }
+        }
+    }
+    Ok(())
 }

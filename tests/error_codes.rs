@@ -48,6 +48,7 @@ const NAMES: &[&str] = &[
     "route_not_found",
     "service_busy",
     "service_unavailable",
+    "storage_unavailable",
     "too_many_attempts",
     "too_many_files",
     "too_many_pixels",
@@ -96,7 +97,8 @@ fn every_code_has_a_status_and_a_chinese_message() {
             "internal_error",
             "service_unavailable",
             "service_busy",
-            "not_ready"
+            "not_ready",
+            "storage_unavailable"
         ]
     );
 }

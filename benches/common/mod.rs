@@ -46,6 +46,7 @@ pub fn config(data: &Path) -> Config {
         metrics_token: None,
         trusted_proxies: Vec::new(),
         migrate_on_start: true,
+        storage: Default::default(),
     }
 }
 

@@ -10,6 +10,7 @@ pub use super::queries::keyset::Cursor;
 pub use super::queries::list::{explain, list, AssigneeFilter, ListFilter, ListItem, Page, Sort};
 pub use super::queries::summary::{summary, Summary};
 pub use super::rows::{
-    get_attachment, get_revision, get_visible, list_attachments, sha_referenced, stored_spec, utc,
-    ApplicationRow, AttachmentRow, EventRow, NewRevision, RevisionRow, Upload,
+    get_attachment, get_revision, get_visible, list_attachments, referenced_objects,
+    sha_referenced, stored_spec, utc, ApplicationRow, AttachmentRow, EventRow, NewRevision,
+    RevisionRow, Upload,
 };

@@ -25,6 +25,16 @@ pub enum DesignFormat {
 }
 
 impl DesignFormat {
+    /// The format of a stored attachment's content type.
+    pub fn from_content_type(content_type: &str) -> Option<DesignFormat> {
+        match content_type {
+            "image/png" => Some(DesignFormat::Png),
+            "image/jpeg" => Some(DesignFormat::Jpeg),
+            "image/webp" => Some(DesignFormat::Webp),
+            _ => None,
+        }
+    }
+
     pub fn content_type(self) -> &'static str {
         match self {
             DesignFormat::Png => "image/png",

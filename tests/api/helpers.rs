@@ -141,7 +141,64 @@ pub fn test_config(data_dir: &Path, database: DbUrl) -> Config {
         metrics_token: None,
         trusted_proxies: Vec::new(),
         migrate_on_start: true,
+        storage: match s3_url() {
+            Some(endpoint) => s3_storage(&endpoint, S3_TEST_BUCKET),
+            None => Default::default(),
+        },
     }
+}
+
+/// `SIGNBOARD_TEST_S3_URL` (e.g. `http://127.0.0.1:5123`, moto): every test app then keeps
+/// its uploads under a fresh prefix of one bucket there.
+pub fn s3_url() -> Option<String> {
+    std::env::var("SIGNBOARD_TEST_S3_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+}
+
+pub const S3_TEST_BUCKET: &str = "signboard-test";
+
+/// S3 storage at `endpoint` (created if needed) under a fresh prefix; moto takes any keys.
+pub fn s3_storage(endpoint: &str, bucket: &str) -> signboard::storage::StorageConfig {
+    create_bucket(endpoint, bucket);
+    signboard::storage::StorageConfig {
+        url: Some(signboard::storage::StorageUrl::S3 {
+            bucket: bucket.to_owned(),
+            prefix: format!("t{}", uuid::Uuid::new_v4().simple()),
+        }),
+        s3_endpoint: Some(endpoint.to_owned()),
+        s3_region: Some("us-east-1".into()),
+        s3_path_style: true,
+        s3_access_key_id: Some("test".into()),
+        s3_secret_access_key: Some("test".into()),
+    }
+}
+
+/// Creates a bucket on an S3 test server (moto takes unsigned requests); one that exists is
+/// fine. Plain HTTP on a socket, so no S3 client is needed here.
+fn create_bucket(endpoint: &str, bucket: &str) {
+    use std::io::{Read, Write};
+    static CREATED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let mut created = CREATED.lock().unwrap_or_else(|e| e.into_inner());
+    let id = format!("{endpoint}/{bucket}");
+    if created.contains(&id) {
+        return;
+    }
+    let host = endpoint.trim_start_matches("http://").trim_end_matches('/');
+    let mut socket = std::net::TcpStream::connect(host)
+        .unwrap_or_else(|e| panic!("S3 at {endpoint} does not answer: {e}"));
+    write!(
+        socket,
+        "PUT /{bucket} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    socket.read_to_string(&mut answer).unwrap();
+    assert!(
+        answer.starts_with("HTTP/1.1 200") || answer.contains("BucketAlreadyOwnedByYou"),
+        "creating bucket {bucket}: {answer}"
+    );
+    created.push(id);
 }
 
 pub async fn spawn(backend: Backend) -> TestApp {
@@ -423,7 +480,22 @@ impl TestApp {
         assert_eq!(on_time, recounted);
     }
 
-    /// Every file under the upload store (temporary files included).
+    /// The key of every object in the upload store, sorted (any backend).
+    pub async fn stored_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self
+            .state
+            .store
+            .list()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|m| m.location.to_string())
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    /// Every file under the local upload store (temporary files included).
     pub fn stored_files(&self) -> Vec<PathBuf> {
         fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
             if let Ok(entries) = std::fs::read_dir(dir) {

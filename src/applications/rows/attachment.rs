@@ -63,6 +63,15 @@ pub fn sha_referenced(conn: &mut DbConn, sha: &str) -> AppResult<bool> {
     Ok(n > 0)
 }
 
+/// Every distinct `(sha256, content_type)` the attachment rows reference (`storage check`).
+pub fn referenced_objects(conn: &mut DbConn) -> AppResult<Vec<(String, String)>> {
+    Ok(attachments::table
+        .select((attachments::sha256, attachments::content_type))
+        .distinct()
+        .order((attachments::sha256, attachments::content_type))
+        .load(conn)?)
+}
+
 /// Inserts rows one at a time: batch inserts are not portable across both backends.
 pub(crate) fn insert_all(conn: &mut DbConn, rows: &[AttachmentRow]) -> AppResult<()> {
     for row in rows {

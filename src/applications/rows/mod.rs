@@ -13,7 +13,9 @@ use serde::Serialize;
 use crate::error::{AppError, AppResult};
 
 pub use application::{get_visible, ApplicationRow};
-pub use attachment::{get_attachment, list_attachments, sha_referenced, AttachmentRow};
+pub use attachment::{
+    get_attachment, list_attachments, referenced_objects, sha_referenced, AttachmentRow,
+};
 pub use event::{insert_event, EventRow, NewEvent};
 pub use revision::{get_revision, insert_revision, stored_spec, NewRevision, RevisionRow, Upload};
 

@@ -10,8 +10,9 @@ use super::super::disposition::inline_disposition;
 use super::super::extract::AuthUser;
 use super::super::preview::{png_response, preview_width, PreviewQuery};
 use super::super::AppState;
+use super::upload::storage_error;
 use crate::applications::repo::{self, ApplicationRow};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppResult, ErrorBody};
 use crate::storage::images::{self, DesignFormat};
 use crate::storage::Variant;
 
@@ -25,7 +26,8 @@ pub struct AttachmentQuery {
 #[utoipa::path(get, tag = "applications", security(("bearer" = [])),
     params(("id" = String, Path), ("attachment_id" = String, Path), AttachmentQuery),
     responses((status = 200, description = "the image, without metadata", content_type = "image/*"),
-              (status = 404, body = ErrorBody)))]
+              (status = 404, body = ErrorBody),
+              (status = 503, body = ErrorBody, description = "the file storage cannot be reached")))]
 #[get("/applications/{id}/attachments/{attachment_id}")]
 pub async fn attachment(
     state: web::Data<AppState>,
@@ -42,25 +44,18 @@ pub async fn attachment(
             repo::get_attachment(conn, &app.id, &attachment_id)
         })
         .await?;
-    let format = match row.content_type.as_str() {
-        "image/png" => DesignFormat::Png,
-        "image/jpeg" => DesignFormat::Jpeg,
-        _ => DesignFormat::Webp,
-    };
+    let format = DesignFormat::from_content_type(&row.content_type).unwrap_or(DesignFormat::Webp);
     let variant = if query.thumb == Some(1) {
         Variant::Thumb
     } else {
         Variant::Display
     };
     let ext = images::display_ext(format);
-    let path = state
+    let bytes = state
         .store
-        .path(&row.sha256, variant, ext)
-        .ok_or_else(|| AppError::internal("bad stored hash"))?;
-    let bytes = web::block(move || std::fs::read(&path))
+        .get(&row.sha256, variant, ext)
         .await
-        .map_err(AppError::internal)?
-        .map_err(|e| AppError::internal(format!("reading stored image: {e}")))?;
+        .map_err(storage_error)?;
     let content_type = if ext == "jpg" {
         "image/jpeg"
     } else {

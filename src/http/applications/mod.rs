@@ -58,7 +58,7 @@ pub struct ResubmissionForm {
               (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 413, body = ErrorBody),
               (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
-              (status = 503, body = ErrorBody, description = "decode memory is busy; see Retry-After")))]
+              (status = 503, body = ErrorBody, description = "decode memory is busy or the file storage cannot be reached; see Retry-After")))]
 #[post("/applications")]
 pub async fn submit(
     req: HttpRequest,
@@ -245,7 +245,7 @@ pub async fn detail(
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
               (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
-              (status = 503, body = ErrorBody, description = "decode memory is busy; see Retry-After")))]
+              (status = 503, body = ErrorBody, description = "decode memory is busy or the file storage cannot be reached; see Retry-After")))]
 #[post("/applications/{id}/transitions")]
 pub async fn transition(
     req: HttpRequest,

@@ -11,7 +11,7 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::rules::ValidSpec;
 use crate::spec::DesignInfo;
 use crate::storage::images::{self, ImageError};
-use crate::storage::BudgetError;
+use crate::storage::{BudgetError, PutOutcome, StoreError};
 
 /// A revision ready to be stored: its spec, its decoded images and its check.
 pub struct Prepared {
@@ -132,10 +132,25 @@ fn decode_and_check(
     })
 }
 
-/// Writes the files, then runs `write`. Files are content-addressed and may be shared with a
-/// concurrent request, so nothing is removed when the write fails: files no row references
-/// are left to the sweeper. The store is held from the first file written to the commit, so
-/// the sweeper of this process cannot remove a file in between.
+/// A store failure as the client sees it: a missing object is 404, anything else 503.
+pub fn storage_error(e: StoreError) -> AppError {
+    match e {
+        StoreError::NotFound(key) => {
+            tracing::warn!(key, "a referenced object is missing from the store");
+            AppError::not_found()
+        }
+        StoreError::Unavailable(_) => AppError::storage(e),
+    }
+}
+
+/// Stores the images (each object only if absent), then runs `write`; nothing is referenced
+/// by a row before its objects are stored, and when storing fails no row is written (503).
+/// When `write` fails, the objects this request created are removed unless a row references
+/// their hash by now; after a commit, objects the request found already present are checked
+/// and put back if another replica removed them meanwhile (see `FileStore::restore`). The
+/// store is held from the first object written to that check, so no deletion of this process
+/// (the sweeper, another request's clean-up) falls in between; across replicas the sweeper's
+/// age rule and the check after the commit are the safety net.
 pub async fn store_then<T, F>(
     state: &web::Data<AppState>,
     uploads: Vec<Upload>,
@@ -145,18 +160,63 @@ where
     F: FnOnce(&mut crate::db::DbConn, &[Upload]) -> AppResult<T> + Send + 'static,
     T: Send + 'static,
 {
-    let store = state.store.clone();
-    let db = state.db.clone();
-    web::block(move || {
-        let _hold = store.hold();
-        for u in &uploads {
-            store
-                .put(&u.image)
-                .map_err(|e| AppError::internal(format!("storing upload: {e}")))?;
+    let hold = state.store.hold().await;
+    let mut stored = PutOutcome::default();
+    for u in &uploads {
+        match state.store.put(&u.image).await {
+            Ok(outcome) => extend(&mut stored, outcome),
+            Err((e, outcome)) => {
+                extend(&mut stored, outcome);
+                drop(hold);
+                remove_created(state, &stored.created).await;
+                return Err(storage_error(e));
+            }
         }
-        let mut conn = db.get()?;
-        write(&mut conn, &uploads)
+    }
+    let db = state.db.clone();
+    let (written, uploads) = web::block(move || {
+        let written = db
+            .get()
+            .map_err(AppError::from)
+            .and_then(|mut conn| write(&mut conn, &uploads));
+        (written, uploads)
     })
     .await
-    .map_err(AppError::internal)?
+    .map_err(AppError::internal)?;
+    match written {
+        Ok(value) => {
+            let images: Vec<_> = uploads.iter().map(|u| &u.image).collect();
+            if let Err(e) = state.store.restore(&images, &stored.existing).await {
+                tracing::error!(error = %e, "cannot check the objects a committed row references");
+            }
+            drop(hold);
+            Ok(value)
+        }
+        Err(e) => {
+            drop(hold);
+            remove_created(state, &stored.created).await;
+            Err(e)
+        }
+    }
+}
+
+fn extend(into: &mut PutOutcome, outcome: PutOutcome) {
+    into.created.extend(outcome.created);
+    into.existing.extend(outcome.existing);
+}
+
+/// Removes the objects this request created, except those a row references by now.
+async fn remove_created(state: &web::Data<AppState>, created: &[object_store::path::Path]) {
+    let db = state.db.clone();
+    state
+        .store
+        .remove_unreferenced(created, move |sha| {
+            let db = db.clone();
+            async move {
+                db.run(move |conn| crate::applications::repo::sha_referenced(conn, &sha))
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+        })
+        .await;
 }
