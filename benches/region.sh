@@ -6,6 +6,7 @@
 # unless SIGNBOARD_BENCH_S3_URL is set.
 #
 #   bash benches/region.sh
+#   PROFILE=dev bash benches/region.sh   # reuse the test build (our crate unoptimised)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SIGNBOARD_BENCH_POSTGRES_URL=${SIGNBOARD_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}
@@ -23,6 +24,8 @@ if [[ -z ${SIGNBOARD_BENCH_S3_URL:-} ]]; then
   export SIGNBOARD_BENCH_S3_URL=http://127.0.0.1:$port
 fi
 
-cargo bench --bench queue_pg
-cargo bench --bench s3
-cargo bench --bench replicas
+profile=()
+[[ -n ${PROFILE:-} ]] && profile=(--profile "$PROFILE")
+cargo bench "${profile[@]}" --bench queue_pg
+cargo bench "${profile[@]}" --bench s3
+cargo bench "${profile[@]}" --bench replicas

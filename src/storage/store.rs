@@ -254,8 +254,14 @@ impl FileStore {
     }
 
     /// A cheap request that succeeds only when the store answers (for `/readyz`): the head
-    /// of a key that is never written, "not found" being the healthy answer.
+    /// of a key that is never written, "not found" being the healthy answer; a local store's
+    /// folder must exist (a missing folder reads as "not found" too).
     pub async fn probe(&self) -> Result<(), String> {
+        if let StorageUrl::File(dir) = self.url() {
+            if !dir.is_dir() {
+                return Err(format!("{} is not a folder", dir.display()));
+            }
+        }
         self.head(&Key::from("probe/readiness"))
             .await
             .map(|_| ())
