@@ -4,13 +4,14 @@
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{application, png_bytes, spawn, Backend};
+use crate::helpers::{application, png_bytes, spawn_tweaked, Backend};
 use crate::process::signboard;
 use signboard::db::{Db, DbConn, DbUrl};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_taken_while_serving_holds_rows_secrets_and_files() {
-    let app = spawn(Backend::Sqlite).await;
+    // Copies the local store's folder: the local backend whatever the suite's backend.
+    let app = spawn_tweaked(Backend::Sqlite, |c| c.storage = Default::default()).await;
     let m = app.merchant("backup").await;
     let id = app.submit_ok(&m, &application()).await;
     let DbUrl::Sqlite(path) = &app.database else {

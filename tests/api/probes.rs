@@ -125,42 +125,47 @@ async fn scrape(app: &TestApp) -> Vec<Sample> {
 
 const REQUESTS: &str = "signboard_http_requests_total";
 
-backend_test!(health_and_readiness_answer_and_readiness_turns_503, |app| {
-    let (status, v) = body(app.get("/healthz", None).await).await;
-    assert_eq!((status.as_u16(), v), (200, json!({"status": "ok"})));
-    let (status, v) = body(app.get("/readyz", None).await).await;
-    assert_eq!(
-        (status.as_u16(), v),
-        (
-            200,
-            json!({"status": "ready", "database": "ok", "storage": "ok"})
-        )
-    );
-    // The file store gone: not ready, in the error shape, naming what is missing.
-    let files = app.data_dir.join("files");
-    let moved = app.data_dir.join("files-away");
-    std::fs::rename(&files, &moved).unwrap();
-    let (status, v) = body(app.get("/readyz", None).await).await;
-    assert_eq!(
-        (status.as_u16(), error_code(&v).as_str()),
-        (503, "not_ready")
-    );
-    assert_eq!(
-        v["error"]["details"],
-        json!({"database": "ok", "storage": "unavailable"})
-    );
-    std::fs::rename(&moved, &files).unwrap();
-    assert_eq!(app.get("/readyz", None).await.status(), 200);
-    // A shutdown has begun: 503 at once, while the process stays alive.
-    app.state.lifecycle.begin_drain();
-    let (status, v) = body(app.get("/readyz", None).await).await;
-    assert_eq!(
-        (status.as_u16(), error_code(&v).as_str()),
-        (503, "not_ready")
-    );
-    assert_eq!(v["error"]["details"]["shutting_down"], json!(true));
-    assert_eq!(app.get("/healthz", None).await.status(), 200);
-});
+backend_test!(
+    health_and_readiness_answer_and_readiness_turns_503,
+    // Takes the store's folder away: the local backend whatever the suite's backend.
+    config = |c: &mut signboard::config::Config| c.storage = Default::default(),
+    |app| {
+        let (status, v) = body(app.get("/healthz", None).await).await;
+        assert_eq!((status.as_u16(), v), (200, json!({"status": "ok"})));
+        let (status, v) = body(app.get("/readyz", None).await).await;
+        assert_eq!(
+            (status.as_u16(), v),
+            (
+                200,
+                json!({"status": "ready", "database": "ok", "storage": "ok"})
+            )
+        );
+        // The file store gone: not ready, in the error shape, naming what is missing.
+        let files = app.data_dir.join("files");
+        let moved = app.data_dir.join("files-away");
+        std::fs::rename(&files, &moved).unwrap();
+        let (status, v) = body(app.get("/readyz", None).await).await;
+        assert_eq!(
+            (status.as_u16(), error_code(&v).as_str()),
+            (503, "not_ready")
+        );
+        assert_eq!(
+            v["error"]["details"],
+            json!({"database": "ok", "storage": "unavailable"})
+        );
+        std::fs::rename(&moved, &files).unwrap();
+        assert_eq!(app.get("/readyz", None).await.status(), 200);
+        // A shutdown has begun: 503 at once, while the process stays alive.
+        app.state.lifecycle.begin_drain();
+        let (status, v) = body(app.get("/readyz", None).await).await;
+        assert_eq!(
+            (status.as_u16(), error_code(&v).as_str()),
+            (503, "not_ready")
+        );
+        assert_eq!(v["error"]["details"]["shutting_down"], json!(true));
+        assert_eq!(app.get("/healthz", None).await.status(), 200);
+    }
+);
 
 backend_test!(every_answer_carries_a_request_id, |app| {
     let mut seen = std::collections::BTreeSet::new();
