@@ -209,6 +209,11 @@ pub(crate) fn query<'a>(
     }
     if let Some(s) = filter.status {
         q = q.filter(applications::status.eq(s));
+        // A final state's clock is stopped (the projection says so). Stated, the walk in due
+        // order starts at the stopped cases instead of skipping every open one first.
+        if s.is_final() {
+            q = q.filter(applications::clock_state.eq(STOPPED));
+        }
     }
     if let Some(y) = filter.year {
         q = q.filter(applications::submitted_year.eq(y));
