@@ -112,7 +112,7 @@ pub fn revoke(
 /// approval leaves the record the other one stored.
 pub fn backfill(settings: &WorkflowSettings, conn: &mut crate::db::DbConn) -> AppResult<usize> {
     use crate::applications::states::Status;
-    use crate::db::schema::{applications, approvals};
+    use crate::db::schema::{applications, approvals, revisions};
     use diesel::dsl::{exists, not};
     use diesel::prelude::*;
     let ids: Vec<String> = applications::table
@@ -121,17 +121,26 @@ pub fn backfill(settings: &WorkflowSettings, conn: &mut crate::db::DbConn) -> Ap
         .filter(not(exists(
             approvals::table.filter(approvals::application_id.eq(applications::id)),
         )))
+        .filter(exists(
+            revisions::table
+                .filter(revisions::application_id.eq(applications::id))
+                .filter(revisions::n.eq(applications::current_revision)),
+        ))
         .select(applications::id)
         .load(conn)?;
+    let mut signed = 0;
     for id in &ids {
-        let stored = crate::db::write_tx(conn, |c| backfill_one(settings, c, id));
-        if let Err(e) = stored {
-            if get_approval(conn, id)?.is_none() {
-                return Err(e);
+        match crate::db::write_tx(conn, |c| backfill_one(settings, c, id)) {
+            Ok(()) => signed += 1,
+            // Another replica stored it first, or this one cannot be signed: it stays without
+            // a certificate (as before) and start-up goes on.
+            Err(e) if get_approval(conn, id)?.is_none() => {
+                tracing::warn!(application = %id, error = ?e, "approval left without a record");
             }
+            Err(_) => {}
         }
     }
-    Ok(ids.len())
+    Ok(signed)
 }
 
 fn backfill_one(
