@@ -37,6 +37,11 @@ if [ -n "$pg_admin" ]; then
   database="${pg_admin%/*}/$pg_name"
 fi
 
+# On PostgreSQL the service never generates its secrets (replicas must share them): give it a
+# pair made for this run.
+b64url32() { python3 -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("="))'; }
+SIGNBOARD_JWT_SECRET="$(b64url32)" \
+SIGNBOARD_SIGNING_KEY="$(b64url32)" \
 SIGNBOARD_BIND="127.0.0.1:$port" \
 SIGNBOARD_DATA_DIR="$data" \
 SIGNBOARD_DATABASE_URL="$database" \
