@@ -39,7 +39,8 @@ pub fn config(data: &Path) -> Config {
         notify: Default::default(),
         office_name: "奈曼旗民族事务委员会".into(),
         public_url: "http://127.0.0.1:8080".into(),
-        signing_key: None,
+        // PostgreSQL requires it (never generated there); one fixed seed for every bench.
+        signing_key: Some("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8".into()),
         exact_total_limit: 10_000,
         shutdown_grace: std::time::Duration::from_secs(30),
         log_format: signboard::config::LogFormat::Text,
