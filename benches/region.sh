@@ -2,14 +2,19 @@
 # The region benchmarks in one command (issue 13): the officials' queue over 1,000,000
 # applications on PostgreSQL, a submission with a 1 MB JPEG to S3, and 50 merchants submitting
 # through two replicas. Needs PostgreSQL (SIGNBOARD_BENCH_POSTGRES_URL, default the local
-# server's `test` database); starts a local S3 server (moto, installed with pip when missing)
+# server's `queue_bench` database, created when missing); starts a local S3 server (moto, installed with pip when missing)
 # unless SIGNBOARD_BENCH_S3_URL is set.
 #
 #   bash benches/region.sh
 #   PROFILE=dev bash benches/region.sh   # reuse the test build (our crate unoptimised)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export SIGNBOARD_BENCH_POSTGRES_URL=${SIGNBOARD_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}
+# The queue's 1,000,000 applications are seeded once into this database and reused.
+export SIGNBOARD_BENCH_POSTGRES_URL=${SIGNBOARD_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/queue_bench}
+db=${SIGNBOARD_BENCH_POSTGRES_URL%%\?*}
+db=${db##*/}
+psql "${SIGNBOARD_BENCH_POSTGRES_URL%/*}/postgres" -Atc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 ||
+  psql "${SIGNBOARD_BENCH_POSTGRES_URL%/*}/postgres" -qc "CREATE DATABASE $db"
 
 if [[ -z ${SIGNBOARD_BENCH_S3_URL:-} ]]; then
   command -v moto_server >/dev/null || python3 -m pip install -q 'moto[server]'
