@@ -126,7 +126,7 @@ async function queueView() {
     h('option', { value: '', text: '全部年份' }),
     Array.from({ length: 6 }, (_, k) => new Date().getFullYear() - k).map((y) => h('option', { value: y, selected: String(y) === queue.year, text: `${y} 年` })),
   );
-  const q = h('input', { type: 'search', value: queue.q, placeholder: '店铺名称或信用代码', maxlength: 100 });
+  const q = h('input', { type: 'search', value: queue.q, placeholder: '店铺名称、地址、信用代码或受理编号', maxlength: 100 });
   const option = (value, text, current) => h('option', { value, text, selected: value === current });
   const due = h('select', {}, option('', '全部', queue.due), option('overdue', '已逾期', queue.due), option('due_soon', '即将到期', queue.due));
   const assignee = h('select', {}, option('', '全部', queue.assignee), option('me', '我承办的（未办结）', queue.assignee), option('none', '无人认领', queue.assignee));
